@@ -1,0 +1,97 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { AnalyzeOptions } from '../analyze.js';
+import { analyze } from '../analyze.js';
+import { UsageError } from '../errors.js';
+import type { InputRef } from '../import/open.js';
+import { readStdin, resolveInputs } from '../import/open.js';
+import { RENDERERS } from '../report/index.js';
+import { summaryTable } from '../report/summary-table.js';
+import type { AnalysisResult } from '../result.js';
+import { toFindingsJson } from '../result.js';
+import { DEFAULT_READ_LIMITS } from '../source/types.js';
+import { parseSelector } from '../util/selector.js';
+import type { FailOn } from './options.js';
+import { parseBytesFlag, parseFailOn, parseSet, parseTimeFlag, readConfig } from './options.js';
+
+export interface AnalyzeFlags {
+  out?: string;
+  format?: string;
+  json?: boolean;
+  since?: string;
+  until?: string;
+  match?: string;
+  tz?: string;
+  config?: string;
+  set?: string[];
+  failOn?: string;
+  maxInputBytes?: string;
+  quiet?: boolean;
+}
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+/** `memlens analyze`: returns the exit code (0, or 1 when findings reach --fail-on). */
+export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: Io): Promise<number> {
+  const config = flags.config ? readConfig(flags.config) : {};
+  const failOn: FailOn = parseFailOn(flags.failOn ?? config.failOn ?? 'none');
+  const formats = (flags.format ?? Object.keys(RENDERERS).join(',')).split(',').map((f) => f.trim());
+  for (const f of formats) {
+    if (!RENDERERS[f]) throw new UsageError(`--format "${f}" is not one of ${Object.keys(RENDERERS).join(', ')}`);
+  }
+  const maxInputBytes = flags.maxInputBytes ? parseBytesFlag('--max-input-bytes', flags.maxInputBytes) : undefined;
+  const match = flags.match ?? config.match;
+  const opts: AnalyzeOptions = {
+    since: flags.since ? parseTimeFlag('--since', flags.since) : undefined,
+    until: flags.until ? parseTimeFlag('--until', flags.until) : undefined,
+    match: match ? parseSelector(match) : undefined,
+    tz: flags.tz ?? config.tz,
+    passOptions: parseSet(flags.set ?? [], structuredClone(config.passes ?? {})),
+    maxInputBytes,
+  };
+  const refs: InputRef[] = [];
+  for (const r of await resolveInputs(inputs)) {
+    refs.push(r.path === '-' ? { path: '-', data: await readStdin(maxInputBytes ?? DEFAULT_READ_LIMITS.maxTotalBytes) } : r);
+  }
+  const result = await analyze(refs, opts);
+
+  for (const f of result.failedInputs) io.stderr(`memlens: ${f.message}`);
+  for (const i of result.model.inputs) for (const w of i.warnings) io.stderr(`warning: ${w}`);
+
+  const out = flags.out ?? defaultOutDir(inputs, result.generatedAt);
+  await mkdir(out, { recursive: true });
+  const written: string[] = [];
+  for (const f of formats) {
+    const r = RENDERERS[f];
+    await writeFile(join(out, r.file), await r.render(result));
+    written.push(r.file);
+  }
+  if (flags.json) io.stdout(JSON.stringify(toFindingsJson(result), null, 2));
+  else if (!flags.quiet) {
+    io.stdout(summaryTable(result));
+    io.stdout(`\n${verdictLine(result)}\nWrote ${written.join(', ')} to ${out}`);
+  }
+  return exitCodeFor(result, failOn);
+}
+
+function verdictLine(r: AnalysisResult): string {
+  const n = (s: string) => r.findings.filter((f) => f.severity === s).length;
+  return `${r.containers.length} containers, ${r.findings.length} findings (${n('critical')} critical, ${n('warning')} warning, ${n('info')} info).`;
+}
+
+export function exitCodeFor(r: AnalysisResult, failOn: FailOn): number {
+  if (failOn === 'none') return 0;
+  const order = ['info', 'warning', 'critical'];
+  const min = order.indexOf(failOn);
+  return r.findings.some((f) => order.indexOf(f.severity) >= min) ? 1 : 0;
+}
+
+function defaultOutDir(inputs: string[], now: number): string {
+  const first = inputs[0] === '-' || !inputs[0] ? 'stdin' : basename(inputs[0].replace(/\/+$/, ''));
+  const name = first.replace(/\.(tar\.gz|tgz|tar|gz|json|csv|prom|txt)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_') || 'input';
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return join('reports', `${name}-${stamp}`);
+}

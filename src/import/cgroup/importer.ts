@@ -1,0 +1,16 @@
+import { InputError } from '../../errors.js';
+import type { Importer } from '../registry.js';
+import { importCapture } from './capture.js';
+
+const cgroupCapture: Importer = {
+  id: 'cgroup-capture',
+  title: 'cgroup capture (tar, tar.gz or directory of cgroup memory files)',
+  detect(probe) {
+    return probe.kind === 'directory' || probe.kind === 'tar' ? 0.9 : 0;
+  },
+  async load(input, ctx) {
+    if (!input.tree) throw new InputError(input.probe.name, 'is not a directory or an archive');
+    return importCapture(input.tree, { now: ctx.now });
+  },
+};
+export default cgroupCapture;

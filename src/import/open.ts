@@ -1,0 +1,206 @@
+import { createReadStream } from 'node:fs';
+import { open as openFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { glob } from 'tinyglobby';
+import { InputError, UsageError } from '../errors.js';
+import { dirTree } from '../source/dir.js';
+import { tarTree } from '../source/tar.js';
+import type { ReadLimits } from '../source/types.js';
+import { DEFAULT_READ_LIMITS } from '../source/types.js';
+import { IMPORTERS } from './importers.js';
+import type { ImportContext, Importer, OpenedInput, Probe } from './registry.js';
+import type { Dataset } from './types.js';
+
+const HEAD_BYTES = 64 * 1024;
+const GZIP_MAGIC = [0x1f, 0x8b];
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+
+/** What a command-line input stands for. */
+export interface InputRef {
+  /** Path as given, or '-' for stdin. */
+  path: string;
+  /** For stdin: its whole content. */
+  data?: Buffer;
+}
+
+/**
+ * Expands command-line inputs: globs, directories of inputs (a capture directory stays one
+ * input), files, and '-' for stdin. Missing paths are usage errors.
+ */
+export async function resolveInputs(args: string[]): Promise<InputRef[]> {
+  const out: InputRef[] = [];
+  for (const arg of args) {
+    if (arg === '-') {
+      out.push({ path: '-' });
+      continue;
+    }
+    if (/[*?[\]{}]/.test(arg)) {
+      const found = (await glob(arg, { onlyFiles: false, dot: false, expandDirectories: false })).sort();
+      if (found.length === 0) throw new UsageError(`no input matches ${arg}`);
+      for (const f of found) out.push(...(await expandPath(f)));
+      continue;
+    }
+    out.push(...(await expandPath(arg)));
+  }
+  return out;
+}
+
+async function expandPath(path: string): Promise<InputRef[]> {
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(path);
+  } catch {
+    throw new UsageError(`${path}: no such file or directory`);
+  }
+  if (!st.isDirectory() || (await isCaptureDir(path))) return [{ path }];
+  // A folder of inputs: each file, and each capture folder, is one input.
+  const out: InputRef[] = [];
+  for (const name of (await readdir(path)).sort()) {
+    if (name.startsWith('.') || name === 'README.md') continue;
+    out.push(...(await expandPath(join(path, name))));
+  }
+  return out;
+}
+
+/** A directory is a capture when it holds cgroup memory files within a few levels. */
+export async function isCaptureDir(path: string, depth = 12): Promise<boolean> {
+  let names: string[];
+  try {
+    names = await readdir(path);
+  } catch {
+    return false;
+  }
+  if (names.some((n) => n === 'memory.stat' || n === 'memory.current' || n === 'memory.usage_in_bytes')) return true;
+  if (depth === 0) return false;
+  for (const n of names) {
+    const p = join(path, n);
+    try {
+      if ((await stat(p)).isDirectory() && (await isCaptureDir(p, depth - 1))) return true;
+    } catch {
+      // unreadable entries are not ours to judge here
+    }
+  }
+  return false;
+}
+
+function startsWith(buf: Buffer, magic: number[]): boolean {
+  return magic.every((b, i) => buf[i] === b);
+}
+
+function isTar(head: Buffer): boolean {
+  return head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar';
+}
+
+async function readHead(open: () => Readable, max = HEAD_BYTES): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  const s = open();
+  try {
+    for await (const c of s) {
+      chunks.push(c as Buffer);
+      n += (c as Buffer).length;
+      if (n >= max) break;
+    }
+  } catch {
+    // A corrupt stream still gives what it had; the importer reports the error in full.
+  } finally {
+    s.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, max);
+}
+
+/** Opens one input and works out its kind and compression, without reading it all. */
+export async function openInput(ref: InputRef, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<OpenedInput> {
+  const name = ref.path;
+  if (ref.path !== '-' && !ref.data) {
+    const st = await stat(ref.path);
+    if (st.isDirectory()) {
+      return { probe: { name, kind: 'directory', compression: 'none', head: Buffer.alloc(0) }, tree: dirTree(ref.path, limits) };
+    }
+  }
+  const raw: () => Readable = ref.data
+    ? () => Readable.from([ref.data!])
+    : () => createReadStream(ref.path, { highWaterMark: 256 * 1024 });
+  const size = ref.data ? ref.data.length : (await stat(ref.path)).size;
+  const first = await readFirstBytes(ref);
+  if (startsWith(first, ZSTD_MAGIC)) {
+    throw new InputError(name, 'is zstd-compressed, which memlens does not read yet; decompress it with "zstd -d" and try again.');
+  }
+  const gzip = startsWith(first, GZIP_MAGIC);
+  const open: () => Readable = gzip
+    ? () => {
+        const g = createGunzip();
+        const r = raw();
+        r.on('error', (e) => g.destroy(e));
+        return r.pipe(g);
+      }
+    : raw;
+  const head = gzip ? await readHead(open) : await readHead(raw);
+  const compression = gzip ? 'gzip' : 'none';
+  if (isTar(head)) {
+    return { probe: { name, kind: 'tar', compression, head }, tree: tarTree(name, raw, { gzip, limits }), size };
+  }
+  return { probe: { name, kind: 'file', compression, head }, open, size };
+}
+
+async function readFirstBytes(ref: InputRef): Promise<Buffer> {
+  if (ref.data) return ref.data.subarray(0, 8);
+  const fh = await openFile(ref.path, 'r');
+  try {
+    const buf = Buffer.alloc(8);
+    const { bytesRead } = await fh.read(buf, 0, 8, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The importer most certain about this input, or null. */
+export function detectFormat(probe: Probe, importers: readonly Importer[] = IMPORTERS): Importer | null {
+  let best: Importer | null = null;
+  let score = 0;
+  for (const imp of importers) {
+    const s = imp.detect(probe);
+    if (s > score) {
+      score = s;
+      best = imp;
+    }
+  }
+  return best;
+}
+
+/** Opens, detects and imports one input. Every failure is an InputError naming the input. */
+export async function loadInput(ref: InputRef, ctx: ImportContext): Promise<Dataset> {
+  let opened: OpenedInput;
+  try {
+    opened = await openInput(ref, ctx.limits);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(ref.path, `cannot be opened: ${(e as Error).message}`, { cause: e });
+  }
+  const importer = detectFormat(opened.probe);
+  if (!importer) {
+    const tried = IMPORTERS.map((i) => i.title).join('; ');
+    throw new InputError(ref.path, `is in no format memlens knows. Tried: ${tried}.`);
+  }
+  try {
+    return await importer.load(opened, ctx);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(ref.path, `could not be read as ${importer.title}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Reads stdin whole (bounded) so it can be sniffed like a file. */
+export async function readStdin(max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of process.stdin) {
+    n += (c as Buffer).length;
+    if (n > max) throw new InputError('-', `stdin is larger than ${max} bytes; save it to a file or raise --max-input-bytes`);
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

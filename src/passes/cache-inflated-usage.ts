@@ -1,0 +1,74 @@
+import type { FindingDraft } from './types.js';
+import { definePass } from './types.js';
+import { finiteLimit } from '../util/series.js';
+
+/**
+ * Usage exceeds the working set by a large share: the difference is inactive file cache, which
+ * the kernel reclaims before anything else. A usage-based alert on such a container is a false
+ * alarm; the working set (what the kubelet and `kubectl top` use) tells the truth.
+ */
+export default definePass({
+  id: 'cache-inflated-usage',
+  title: 'Usage inflated by reclaimable file cache',
+  description:
+    'container_memory_usage_bytes counts page cache the kernel drops under pressure. When most of the gap between usage and the limit is inactive cache, ' +
+    'a "memory at 95 %" alert is a false alarm and raising the limit would only grow the cache.',
+  requires: ['usage', 'workingSet'],
+  options: {
+    minShare: {
+      default: 0.25,
+      reason:
+        'A quarter of usage is where a usage-based dashboard starts to mislead: an alert at 90 % of the limit would fire while the working set is below 70 %.',
+    },
+    minBytes: {
+      default: 16 * 1024 * 1024,
+      reason: 'Below 16 MiB the gap is within the noise of runtime and library mappings and would not move any alert.',
+    },
+  },
+  run({ containers, options }) {
+    const out: FindingDraft[] = [];
+    for (const s of containers) {
+      const usage = s.col('usage')!;
+      const ws = s.col('workingSet')!;
+      const limit = s.col('limit');
+      let worst = -1;
+      let first = -1;
+      let last = -1;
+      let samples = 0;
+      let total = 0;
+      for (let i = 0; i < s.length; i++) {
+        const u = usage[i];
+        const w = ws[i];
+        if (Number.isNaN(u) || Number.isNaN(w) || u <= 0) continue;
+        total++;
+        const gap = u - w;
+        if (gap < options.minBytes || gap / u < options.minShare) continue;
+        samples++;
+        if (first < 0) first = i;
+        last = i;
+        // The worst moment is where cache adds the most bytes to usage: where an alert misleads most.
+        if (worst < 0 || gap > usage[worst] - ws[worst]) worst = i;
+      }
+      if (worst < 0) continue;
+      const gap = usage[worst] - ws[worst];
+      out.push({
+        code: 'cache-inflated-usage/inflated',
+        severity: 'info',
+        entity: s.entity,
+        evidence: {
+          usageBytes: usage[worst],
+          workingSetBytes: ws[worst],
+          inactiveFileBytes: gap,
+          share: gap / usage[worst],
+          at: s.t[worst],
+          limitBytes: finiteLimit(limit?.[worst]),
+          samples,
+          totalSamples: total,
+        },
+        from: s.t[first],
+        to: s.t[last],
+      });
+    }
+    return out;
+  },
+});

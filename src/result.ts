@@ -1,0 +1,184 @@
+import type { InputInfo } from './import/types.js';
+import type { FindingCode } from './messages.js';
+import { findingText } from './messages.js';
+import type { Entity, MemModel } from './model/model.js';
+import { seriesOf } from './model/model.js';
+import type { PassStatus } from './passes/runner.js';
+import type { ContainerSeverity, FindingDraft, Severity } from './passes/types.js';
+import { SEVERITY_RANK } from './passes/types.js';
+import { iso } from './util/time.js';
+import { lastKnown, maxKnown } from './util/series.js';
+
+export const SCHEMA = 'memlens/findings@1';
+
+export interface Peaks {
+  usageBytes: number | null;
+  workingSetBytes: number | null;
+  rssBytes: number | null;
+  cacheBytes: number | null;
+  activeFileBytes: number | null;
+  inactiveFileBytes: number | null;
+  shmemBytes: number | null;
+}
+
+/** One container's verdict: identity, limit, peaks, kills, severity. */
+export interface ContainerSummary {
+  entity: Entity;
+  /** Last known finite limit; null when unlimited or unknown (see `unlimited`). */
+  limitBytes: number | null;
+  unlimited: boolean;
+  oomKills: number;
+  peak: Peaks;
+  /** Share of usage that was inactive file cache at the moment of peak usage (null if unknown). */
+  cacheShareAtPeak: number | null;
+  recommendedLimitBytes: number | null;
+  severity: ContainerSeverity;
+  /** Title of the most severe finding, or null. */
+  verdict: string | null;
+}
+
+/** A finding with its words. */
+export interface Finding {
+  pass: string;
+  code: FindingCode;
+  severity: Severity;
+  entity: Entity;
+  title: string;
+  message: string;
+  evidence: Record<string, number>;
+  from: number;
+  to: number;
+}
+
+export interface FailedInput {
+  path: string;
+  message: string;
+}
+
+export interface AnalysisResult {
+  generatedAt: number;
+  model: MemModel;
+  containers: ContainerSummary[];
+  findings: Finding[];
+  passes: PassStatus[];
+  failedInputs: FailedInput[];
+}
+
+const SEVERITY_ORDER: Severity[] = ['critical', 'warning', 'info'];
+
+/** Drafts → findings with words, sorted by severity, then container, then time. */
+export function toFindings(drafts: FindingDraft[], passOf: (code: FindingCode) => string): Finding[] {
+  const out = drafts.map((d): Finding => {
+    const evidence: Record<string, number> = {};
+    for (const [k, v] of Object.entries(d.evidence)) if (typeof v === 'number' && !Number.isNaN(v)) evidence[k] = v;
+    return { pass: passOf(d.code), code: d.code, severity: d.severity, entity: d.entity, ...findingText(d.code, d.evidence), evidence, from: d.from, to: d.to };
+  });
+  return out.sort(
+    (a, b) =>
+      SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+      a.entity.key.localeCompare(b.entity.key) ||
+      a.from - b.from,
+  );
+}
+
+export function summarize(model: MemModel, containers: Entity[], findings: Finding[]): ContainerSummary[] {
+  return containers.map((e) => {
+    const s = seriesOf(model, e);
+    const peak = (c: Parameters<typeof s.col>[0]) => nullable(maxKnown(s.col(c)));
+    const limit = lastKnown(s.col('limit'));
+    const kills = lastKnown(s.col('oomKills'));
+    let severity: ContainerSeverity = 'ok';
+    let verdict: string | null = null;
+    // findings are sorted by severity, so the first one of this container is its verdict
+    for (const f of findings) {
+      if (f.entity !== e) continue;
+      verdict ??= f.title;
+      if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[severity]) severity = f.severity;
+    }
+    const usage = s.col('usage');
+    const ws = s.col('workingSet');
+    let atPeak = -1;
+    if (usage) for (let i = 0; i < s.length; i++) if (!Number.isNaN(usage[i]) && (atPeak < 0 || usage[i] > usage[atPeak])) atPeak = i;
+    const share = atPeak >= 0 && ws && usage![atPeak] > 0 ? (usage![atPeak] - ws[atPeak]) / usage![atPeak] : Number.NaN;
+    return {
+      entity: e,
+      limitBytes: Number.isFinite(limit) ? limit : null,
+      unlimited: limit === Number.POSITIVE_INFINITY,
+      oomKills: Number.isNaN(kills) ? 0 : kills,
+      peak: {
+        usageBytes: peak('usage'),
+        workingSetBytes: peak('workingSet'),
+        rssBytes: peak('rss'),
+        cacheBytes: peak('cache'),
+        activeFileBytes: peak('activeFile'),
+        inactiveFileBytes: peak('inactiveFile'),
+        shmemBytes: peak('shmem'),
+      },
+      cacheShareAtPeak: nullable(share),
+      recommendedLimitBytes: null,
+      severity,
+      verdict,
+    };
+  });
+}
+
+function nullable(v: number): number | null {
+  return Number.isNaN(v) ? null : v;
+}
+
+/** The findings.json document (schema memlens/findings@1). */
+export function toFindingsJson(r: AnalysisResult) {
+  const { model } = r;
+  return {
+    schema: SCHEMA,
+    generatedAt: iso(r.generatedAt),
+    window: { start: iso(model.window.start), end: iso(model.window.end) },
+    inputs: [
+      ...model.inputs.map((i: InputInfo) => ({
+        path: i.path,
+        format: i.format,
+        samples: samplesOf(model, i.path),
+        containers: model.entities.filter((e) => e.role === 'container' && e.sources.includes(i.path)).length,
+        warnings: i.warnings,
+      })),
+      ...r.failedInputs.map((f) => ({ path: f.path, format: 'unknown', samples: 0, containers: 0, warnings: [], error: f.message })),
+    ],
+    containers: r.containers.map((c) => ({
+      key: c.entity.key,
+      namespace: c.entity.namespace ?? null,
+      pod: c.entity.pod ?? null,
+      container: c.entity.container ?? null,
+      podUid: c.entity.podUid ?? null,
+      containerId: c.entity.containerId ?? null,
+      cgroup: c.entity.cgroup ?? null,
+      qos: c.entity.qos ?? null,
+      node: c.entity.node ?? null,
+      limitBytes: c.limitBytes,
+      unlimited: c.unlimited,
+      oomKills: c.oomKills,
+      peak: c.peak,
+      recommendedLimitBytes: c.recommendedLimitBytes,
+      severity: c.severity,
+    })),
+    findings: r.findings.map((f) => ({
+      pass: f.pass,
+      code: f.code,
+      severity: f.severity,
+      container: f.entity.key,
+      title: f.title,
+      message: f.message,
+      evidence: f.evidence,
+      from: iso(f.from),
+      to: iso(f.to),
+    })),
+    passes: r.passes.map((p) => ({ id: p.id, status: p.status, ...(p.reason ? { reason: p.reason } : {}) })),
+  };
+}
+
+export type FindingsJson = ReturnType<typeof toFindingsJson>;
+
+function samplesOf(model: MemModel, path: string): number {
+  let n = 0;
+  for (const e of model.entities) if (e.sources.includes(path)) n += e.rowEnd - e.rowStart;
+  return n;
+}

@@ -1,0 +1,61 @@
+/**
+ * A tree of files read once, in order: a tarball, a directory, or an in-memory object.
+ * Importers of cgroup captures read through this and never touch `fs` themselves, so a test can
+ * build a capture from a plain object and the same code reads a `.tar.gz` or a folder.
+ */
+export interface TreeEntry {
+  /** Path inside the tree, '/'-separated, without a leading './' or '/'. */
+  path: string;
+  type: 'file' | 'directory' | 'symlink' | 'link' | 'other';
+  /** Size as stored (a live cgroupfs file archived by `tar` is stored with size 0). */
+  size: number;
+  /** Modification time in epoch ms, when the tree records one. */
+  mtimeMs: number;
+  /** Target of a symlink or hard link. */
+  linkname?: string;
+}
+
+export type TreeVisitor = (entry: TreeEntry, data: Buffer) => void;
+
+export interface WalkOutcome {
+  /** Entries visited. */
+  entries: number;
+  /** Set when the tree could not be read to its end (truncated or corrupt archive). */
+  error?: { message: string; afterEntry: string | null };
+  /** Entries whose contents were not read, with the reason (too large, link, absolute path…). */
+  skipped: { path: string; reason: string }[];
+}
+
+export interface TreeSource {
+  /** The input as the user named it. */
+  readonly name: string;
+  /** Visits every entry once with its contents (empty for non-files). */
+  walk(visit: TreeVisitor): Promise<WalkOutcome>;
+}
+
+export interface ReadLimits {
+  /** Largest single file read into memory; larger entries are skipped with a warning. */
+  maxEntryBytes: number;
+  /** Stop after this many decompressed bytes (protects against archive bombs). */
+  maxTotalBytes: number;
+}
+
+export const DEFAULT_READ_LIMITS: ReadLimits = {
+  // cgroup files are a few KiB; kubectl JSON of a busy node is a few MiB. 64 MiB leaves room.
+  maxEntryBytes: 64 * 1024 * 1024,
+  // A 110-pod node captured every 10 s for an hour is ~2.5 GB as a tar stream; 16 GiB is a bomb.
+  maxTotalBytes: 16 * 1024 ** 3,
+};
+
+/** Normalises an archive path: no './' prefix, no leading '/', no trailing '/'. */
+export function cleanPath(p: string): string {
+  let s = p.replace(/\\/g, '/');
+  while (s.startsWith('./')) s = s.slice(2);
+  s = s.replace(/^\/+/, '').replace(/\/+$/, '');
+  return s.replace(/\/{2,}/g, '/');
+}
+
+/** True when a path tries to leave the tree ('..' parts) or is absolute. */
+export function isUnsafePath(raw: string): boolean {
+  return raw.startsWith('/') || /^[a-zA-Z]:/.test(raw) || raw.split(/[\\/]/).includes('..');
+}
