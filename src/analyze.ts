@@ -51,7 +51,9 @@ export async function loadInputs(refs: InputRef[], opts: AnalyzeOptions = {}): P
     }
   }
   if (datasets.length === 0 && failed.length > 0) {
-    throw failed.length === 1 ? new InputError(failed[0].path, failed[0].message.slice(failed[0].path.length + 2)) : new InputError('inputs', `none could be read:\n${failed.map((f) => `  ${f.message}`).join('\n')}`);
+    throw failed.length === 1
+      ? new InputError(failed[0].path, failed[0].message.slice(failed[0].path.length + 2))
+      : new InputError('inputs', `none could be read:\n${failed.map((f) => `  ${f.message}`).join('\n')}`);
   }
   return { datasets, failed };
 }
@@ -65,12 +67,17 @@ const PASS_OF_CODE = (code: FindingCode) => code.slice(0, code.indexOf('/'));
  * 3. run every pass;
  * 4. words for findings, peaks and severity per container.
  */
-export function analyzeDatasets(datasets: Dataset[], opts: AnalyzeOptions = {}, failed: FailedInput[] = []): AnalysisResult {
+export function analyzeDatasets(
+  datasets: Dataset[],
+  opts: AnalyzeOptions = {},
+  failed: FailedInput[] = [],
+): AnalysisResult {
   // 1.
   const model = buildModel(datasets, { since: opts.since, until: opts.until });
   // 2.
   const containers = model.entities.filter(
-    (e) => e.role === 'container' && e.rowEnd > e.rowStart && (!opts.match || matches(opts.match, labelsOf(e))),
+    (e) =>
+      e.role === 'container' && e.rowEnd > e.rowStart && (!opts.match || matches(opts.match, labelsOf(e))),
   );
   // 3.
   const { drafts, statuses } = runPasses(model, containers, opts.passOptions);

@@ -8,7 +8,9 @@ import { formatDuration, formatTime } from './util/time.js';
 type Num = number | undefined;
 
 function limitPart(value: Num, limit: Num): string {
-  return limit !== undefined && Number.isFinite(limit) ? ` (${pct((value ?? Number.NaN) / limit)} of the ${b(limit)} limit)` : '';
+  return limit !== undefined && Number.isFinite(limit)
+    ? ` (${pct((value ?? Number.NaN) / limit)} of the ${b(limit)} limit)`
+    : '';
 }
 
 function composition(e: {
@@ -43,7 +45,9 @@ export const MESSAGES = {
     title: `OOM-killed${e.kills > 1 ? ` ${e.kills}×` : ''}`,
     message:
       `The kernel OOM killer killed ${e.kills} process${e.kills > 1 ? 'es' : ''} of this container within ${formatDuration(e.intervalMs)}.` +
-      (e.lastSampleAt !== undefined ? ` In the last sample before (${formatTime(e.lastSampleAt)}): ${composition(e)}.` : ''),
+      (e.lastSampleAt !== undefined
+        ? ` In the last sample before (${formatTime(e.lastSampleAt)}): ${composition(e)}.`
+        : ''),
   }),
   'oom-kill/before-window': (e: { kills: number; firstSampleAt: number; limitBytes?: number }) => ({
     title: `OOM-killed ${e.kills}× before the window`,
@@ -71,6 +75,9 @@ export const MESSAGES = {
 export type FindingCode = keyof typeof MESSAGES;
 export type FindingEvidence<C extends FindingCode> = Parameters<(typeof MESSAGES)[C]>[0];
 
-export function findingText<C extends FindingCode>(code: C, evidence: FindingEvidence<C>): { title: string; message: string } {
+export function findingText<C extends FindingCode>(
+  code: C,
+  evidence: FindingEvidence<C>,
+): { title: string; message: string } {
   return (MESSAGES[code] as (e: FindingEvidence<C>) => { title: string; message: string })(evidence);
 }

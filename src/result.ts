@@ -6,8 +6,8 @@ import { seriesOf } from './model/model.js';
 import type { PassStatus } from './passes/runner.js';
 import type { ContainerSeverity, FindingDraft, Severity } from './passes/types.js';
 import { SEVERITY_RANK } from './passes/types.js';
-import { iso } from './util/time.js';
 import { lastKnown, maxKnown } from './util/series.js';
+import { iso } from './util/time.js';
 
 export const SCHEMA = 'memlens/findings@1';
 
@@ -70,8 +70,18 @@ const SEVERITY_ORDER: Severity[] = ['critical', 'warning', 'info'];
 export function toFindings(drafts: FindingDraft[], passOf: (code: FindingCode) => string): Finding[] {
   const out = drafts.map((d): Finding => {
     const evidence: Record<string, number> = {};
-    for (const [k, v] of Object.entries(d.evidence)) if (typeof v === 'number' && !Number.isNaN(v)) evidence[k] = v;
-    return { pass: passOf(d.code), code: d.code, severity: d.severity, entity: d.entity, ...findingText(d.code, d.evidence), evidence, from: d.from, to: d.to };
+    for (const [k, v] of Object.entries(d.evidence))
+      if (typeof v === 'number' && !Number.isNaN(v)) evidence[k] = v;
+    return {
+      pass: passOf(d.code),
+      code: d.code,
+      severity: d.severity,
+      entity: d.entity,
+      ...findingText(d.code, d.evidence),
+      evidence,
+      from: d.from,
+      to: d.to,
+    };
   });
   return out.sort(
     (a, b) =>
@@ -98,8 +108,11 @@ export function summarize(model: MemModel, containers: Entity[], findings: Findi
     const usage = s.col('usage');
     const ws = s.col('workingSet');
     let atPeak = -1;
-    if (usage) for (let i = 0; i < s.length; i++) if (!Number.isNaN(usage[i]) && (atPeak < 0 || usage[i] > usage[atPeak])) atPeak = i;
-    const share = atPeak >= 0 && ws && usage![atPeak] > 0 ? (usage![atPeak] - ws[atPeak]) / usage![atPeak] : Number.NaN;
+    if (usage)
+      for (let i = 0; i < s.length; i++)
+        if (!Number.isNaN(usage[i]) && (atPeak < 0 || usage[i] > usage[atPeak])) atPeak = i;
+    const share =
+      atPeak >= 0 && ws && usage![atPeak] > 0 ? (usage![atPeak] - ws[atPeak]) / usage![atPeak] : Number.NaN;
     return {
       entity: e,
       limitBytes: Number.isFinite(limit) ? limit : null,
@@ -141,7 +154,14 @@ export function toFindingsJson(r: AnalysisResult) {
         containers: model.entities.filter((e) => e.role === 'container' && e.sources.includes(i.path)).length,
         warnings: i.warnings,
       })),
-      ...r.failedInputs.map((f) => ({ path: f.path, format: 'unknown', samples: 0, containers: 0, warnings: [], error: f.message })),
+      ...r.failedInputs.map((f) => ({
+        path: f.path,
+        format: 'unknown',
+        samples: 0,
+        containers: 0,
+        warnings: [],
+        error: f.message,
+      })),
     ],
     containers: r.containers.map((c) => ({
       key: c.entity.key,

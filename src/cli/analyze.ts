@@ -40,9 +40,12 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
   const failOn: FailOn = parseFailOn(flags.failOn ?? config.failOn ?? 'none');
   const formats = (flags.format ?? Object.keys(RENDERERS).join(',')).split(',').map((f) => f.trim());
   for (const f of formats) {
-    if (!RENDERERS[f]) throw new UsageError(`--format "${f}" is not one of ${Object.keys(RENDERERS).join(', ')}`);
+    if (!RENDERERS[f])
+      throw new UsageError(`--format "${f}" is not one of ${Object.keys(RENDERERS).join(', ')}`);
   }
-  const maxInputBytes = flags.maxInputBytes ? parseBytesFlag('--max-input-bytes', flags.maxInputBytes) : undefined;
+  const maxInputBytes = flags.maxInputBytes
+    ? parseBytesFlag('--max-input-bytes', flags.maxInputBytes)
+    : undefined;
   const match = flags.match ?? config.match;
   const opts: AnalyzeOptions = {
     since: flags.since ? parseTimeFlag('--since', flags.since) : undefined,
@@ -54,7 +57,11 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
   };
   const refs: InputRef[] = [];
   for (const r of await resolveInputs(inputs)) {
-    refs.push(r.path === '-' ? { path: '-', data: await readStdin(maxInputBytes ?? DEFAULT_READ_LIMITS.maxTotalBytes) } : r);
+    refs.push(
+      r.path === '-'
+        ? { path: '-', data: await readStdin(maxInputBytes ?? DEFAULT_READ_LIMITS.maxTotalBytes) }
+        : r,
+    );
   }
   const result = await analyze(refs, opts);
 
@@ -91,7 +98,12 @@ export function exitCodeFor(r: AnalysisResult, failOn: FailOn): number {
 
 function defaultOutDir(inputs: string[], now: number): string {
   const first = inputs[0] === '-' || !inputs[0] ? 'stdin' : basename(inputs[0].replace(/\/+$/, ''));
-  const name = first.replace(/\.(tar\.gz|tgz|tar|gz|json|csv|prom|txt)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_') || 'input';
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const name =
+    first.replace(/\.(tar\.gz|tgz|tar|gz|json|csv|prom|txt)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_') ||
+    'input';
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return join('reports', `${name}-${stamp}`);
 }

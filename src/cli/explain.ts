@@ -20,13 +20,15 @@ export function explainCommand(topic: string | undefined, io: Io): number {
     const opts = Object.entries(pass.options as Record<string, OptionDef>);
     if (opts.length) {
       io.stdout('\nOptions (change with --set or --config):');
-      for (const [k, d] of opts) io.stdout(`  ${pass.id}.${k} = ${JSON.stringify(d.default)}\n      ${d.reason}`);
+      for (const [k, d] of opts)
+        io.stdout(`  ${pass.id}.${k} = ${JSON.stringify(d.default)}\n      ${d.reason}`);
     }
     io.stdout(`\nMore: docs/passes/${pass.id}.md`);
     return 0;
   }
   const norm = topic.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  const metric = metricDef(topic) ?? metricDef(norm) ?? METRIC_DEFS.find((m) => m.prometheus?.split(/[ ;(]/)[0] === topic);
+  const metric =
+    metricDef(topic) ?? metricDef(norm) ?? METRIC_DEFS.find((m) => m.prometheus?.split(/[ ;(]/)[0] === topic);
   if (metric) {
     io.stdout(`${metric.name}: ${metric.title} (${metric.unit}, ${metric.kind})\n\n${metric.description}\n`);
     if (metric.v1) io.stdout(`  cgroup v1:  ${metric.v1}`);

@@ -1,6 +1,6 @@
 import { loadInputs } from '../analyze.js';
-import { readStdin, resolveInputs } from '../import/open.js';
 import type { InputRef } from '../import/open.js';
+import { readStdin, resolveInputs } from '../import/open.js';
 import { buildModel } from '../model/build.js';
 import { DEFAULT_READ_LIMITS } from '../source/types.js';
 import type { Io } from './analyze.js';
@@ -38,7 +38,12 @@ export async function inspectCommand(inputs: string[], flags: { json?: boolean }
       io.stdout(`${r.path}`);
       for (const [k, v] of Object.entries(r)) {
         if (k === 'path' || v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue;
-        const text = typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : Array.isArray(v) ? v.join('; ') : String(v);
+        const text =
+          typeof v === 'object' && !Array.isArray(v)
+            ? JSON.stringify(v)
+            : Array.isArray(v)
+              ? v.join('; ')
+              : String(v);
         io.stdout(`  ${k}: ${text}`);
       }
     }

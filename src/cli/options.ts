@@ -15,7 +15,10 @@ export function parseTimeFlag(flag: string, value: string): number {
     const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?$/.exec(value);
     if (m) t = Date.parse(`${m[1]}T${m[2] ?? '00:00:00'}${m[2]?.length === 5 ? ':00' : ''}Z`);
   }
-  if (Number.isNaN(t)) throw new UsageError(`${flag} "${value}" is not a time; use RFC3339 like 2026-11-27T19:05:00Z or unix seconds`);
+  if (Number.isNaN(t))
+    throw new UsageError(
+      `${flag} "${value}" is not a time; use RFC3339 like 2026-11-27T19:05:00Z or unix seconds`,
+    );
   return t;
 }
 
@@ -51,11 +54,15 @@ export function readConfig(path: string): ConfigFile {
   } catch (e) {
     throw new UsageError(`--config ${path}: not valid JSON (${(e as Error).message})`);
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`--config ${path}: expected a JSON object`);
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new UsageError(`--config ${path}: expected a JSON object`);
   const c = doc as Record<string, unknown>;
   const known = ['failOn', 'match', 'tz', 'passes', '$schema'];
   for (const k of Object.keys(c)) {
-    if (!known.includes(k)) throw new UsageError(`--config ${path}: unknown key "${k}"; known keys: ${known.slice(0, 4).join(', ')}`);
+    if (!known.includes(k))
+      throw new UsageError(
+        `--config ${path}: unknown key "${k}"; known keys: ${known.slice(0, 4).join(', ')}`,
+      );
   }
   if (c.failOn !== undefined && !FAIL_ON.includes(c.failOn as FailOn)) {
     throw new UsageError(`--config ${path}: failOn must be one of ${FAIL_ON.join(', ')}`);
@@ -64,12 +71,14 @@ export function readConfig(path: string): ConfigFile {
 }
 
 export function parseFailOn(v: string): FailOn {
-  if (!FAIL_ON.includes(v as FailOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, got "${v}"`);
+  if (!FAIL_ON.includes(v as FailOn))
+    throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, got "${v}"`);
   return v as FailOn;
 }
 
 export function parseBytesFlag(flag: string, v: string): number {
   const n = Number(v.replace(/_/g, ''));
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number of bytes, got "${v}"`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`${flag} must be a positive number of bytes, got "${v}"`);
   return n;
 }

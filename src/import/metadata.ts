@@ -3,6 +3,7 @@ import { emptyMetadata } from '../model/metadata.js';
 import { parseSize } from '../util/bytes.js';
 import { parseRfc3339 } from '../util/time.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON written by several external tools, read field by field with checks
 type Json = Record<string, any>;
 
 /** Strips "containerd://", "cri-o://", "docker://" from a status containerID. */
@@ -23,7 +24,10 @@ export function parseMetadataJson(doc: unknown, source: string): ClusterMetadata
   if (Array.isArray(d.items) && (d.kind === 'List' || d.kind === 'PodList' || d.items[0]?.kind === 'Pod')) {
     return fromKubectl(d.items, source);
   }
-  if (Array.isArray(d.containers) && d.containers.every((c: Json) => typeof c?.id === 'string' && c.podSandboxId !== undefined)) {
+  if (
+    Array.isArray(d.containers) &&
+    d.containers.every((c: Json) => typeof c?.id === 'string' && c.podSandboxId !== undefined)
+  ) {
     return fromCrictlPs(d.containers, source);
   }
   if (Array.isArray(d.items) && d.items.every((p: Json) => typeof p?.id === 'string' && p.metadata?.uid)) {
@@ -40,7 +44,13 @@ function fromKubectl(items: Json[], source: string): ClusterMetadata {
     if (typeof uid !== 'string') continue;
     const namespace = String(p.metadata.namespace ?? '');
     const name = String(p.metadata.name ?? '');
-    md.pods.set(uid, { uid, namespace, name, node: p.spec?.nodeName, qos: p.status?.qosClass?.toLowerCase() });
+    md.pods.set(uid, {
+      uid,
+      namespace,
+      name,
+      node: p.spec?.nodeName,
+      qos: p.status?.qosClass?.toLowerCase(),
+    });
     if (p.spec?.nodeName) md.node ??= p.spec.nodeName;
     const limits = new Map<string, number>();
     for (const c of [...(p.spec?.containers ?? []), ...(p.spec?.initContainers ?? [])]) {
@@ -98,13 +108,17 @@ function fromCrictlPods(items: Json[], source: string): ClusterMetadata {
   for (const p of items) {
     md.sandboxes.add(p.id);
     const m = p.metadata;
-    if (m?.uid && !md.pods.has(m.uid)) md.pods.set(m.uid, { uid: m.uid, namespace: String(m.namespace ?? ''), name: String(m.name ?? '') });
+    if (m?.uid && !md.pods.has(m.uid))
+      md.pods.set(m.uid, { uid: m.uid, namespace: String(m.namespace ?? ''), name: String(m.name ?? '') });
   }
   return md;
 }
 
 function isDockerInspect(a: unknown[]): boolean {
-  return a.length > 0 && a.every((c) => typeof (c as Json)?.Id === 'string' && typeof (c as Json)?.State === 'object');
+  return (
+    a.length > 0 &&
+    a.every((c) => typeof (c as Json)?.Id === 'string' && typeof (c as Json)?.State === 'object')
+  );
 }
 
 function fromDockerInspect(items: Json[], source: string): ClusterMetadata {

@@ -72,7 +72,8 @@ export async function isCaptureDir(path: string, depth = 12): Promise<boolean> {
   } catch {
     return false;
   }
-  if (names.some((n) => n === 'memory.stat' || n === 'memory.current' || n === 'memory.usage_in_bytes')) return true;
+  if (names.some((n) => n === 'memory.stat' || n === 'memory.current' || n === 'memory.usage_in_bytes'))
+    return true;
   if (depth === 0) return false;
   for (const n of names) {
     const p = join(path, n);
@@ -112,12 +113,18 @@ async function readHead(open: () => Readable, max = HEAD_BYTES): Promise<Buffer>
 }
 
 /** Opens one input and works out its kind and compression, without reading it all. */
-export async function openInput(ref: InputRef, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<OpenedInput> {
+export async function openInput(
+  ref: InputRef,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+): Promise<OpenedInput> {
   const name = ref.path;
   if (ref.path !== '-' && !ref.data) {
     const st = await stat(ref.path);
     if (st.isDirectory()) {
-      return { probe: { name, kind: 'directory', compression: 'none', head: Buffer.alloc(0) }, tree: dirTree(ref.path, limits) };
+      return {
+        probe: { name, kind: 'directory', compression: 'none', head: Buffer.alloc(0) },
+        tree: dirTree(ref.path, limits),
+      };
     }
   }
   const raw: () => Readable = ref.data
@@ -126,7 +133,10 @@ export async function openInput(ref: InputRef, limits: ReadLimits = DEFAULT_READ
   const size = ref.data ? ref.data.length : (await stat(ref.path)).size;
   const first = await readFirstBytes(ref);
   if (startsWith(first, ZSTD_MAGIC)) {
-    throw new InputError(name, 'is zstd-compressed, which memlens does not read yet; decompress it with "zstd -d" and try again.');
+    throw new InputError(
+      name,
+      'is zstd-compressed, which memlens does not read yet; decompress it with "zstd -d" and try again.',
+    );
   }
   const gzip = startsWith(first, GZIP_MAGIC);
   const open: () => Readable = gzip
@@ -140,7 +150,11 @@ export async function openInput(ref: InputRef, limits: ReadLimits = DEFAULT_READ
   const head = gzip ? await readHead(open) : await readHead(raw);
   const compression = gzip ? 'gzip' : 'none';
   if (isTar(head)) {
-    return { probe: { name, kind: 'tar', compression, head }, tree: tarTree(name, raw, { gzip, limits }), size };
+    return {
+      probe: { name, kind: 'tar', compression, head },
+      tree: tarTree(name, raw, { gzip, limits }),
+      size,
+    };
   }
   return { probe: { name, kind: 'file', compression, head }, open, size };
 }
@@ -189,7 +203,9 @@ export async function loadInput(ref: InputRef, ctx: ImportContext): Promise<Data
     return await importer.load(opened, ctx);
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(ref.path, `could not be read as ${importer.title}: ${(e as Error).message}`, { cause: e });
+    throw new InputError(ref.path, `could not be read as ${importer.title}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
@@ -199,7 +215,11 @@ export async function readStdin(max: number): Promise<Buffer> {
   let n = 0;
   for await (const c of process.stdin) {
     n += (c as Buffer).length;
-    if (n > max) throw new InputError('-', `stdin is larger than ${max} bytes; save it to a file or raise --max-input-bytes`);
+    if (n > max)
+      throw new InputError(
+        '-',
+        `stdin is larger than ${max} bytes; save it to a file or raise --max-input-bytes`,
+      );
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks);

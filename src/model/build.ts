@@ -111,7 +111,8 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
       // The least certain provenance among the datasets that gave this entity the column.
       for (const m of members) {
         const p = derived[m.dataset].provenance[name];
-        if (p && (e.provenance[name] === undefined || rank(p) > rank(e.provenance[name]!))) e.provenance[name] = p;
+        if (p && (e.provenance[name] === undefined || rank(p) > rank(e.provenance[name]!)))
+          e.provenance[name] = p;
       }
     }
     entities.push(e);
@@ -197,7 +198,8 @@ function markSandboxes(entities: Entity[], columns: Partial<Record<MetricName, F
       if (e.meta?.name) continue; // named by metadata: a real container
       const limit = maxOf(columns.limit, e);
       const usage = maxOf(columns.usage, e);
-      if ((Number.isNaN(limit) || limit === Number.POSITIVE_INFINITY) && usage < SANDBOX_MAX_USAGE) e.role = 'sandbox';
+      if ((Number.isNaN(limit) || limit === Number.POSITIVE_INFINITY) && usage < SANDBOX_MAX_USAGE)
+        e.role = 'sandbox';
     }
   }
 }

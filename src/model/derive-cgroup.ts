@@ -188,8 +188,11 @@ export function deriveCgroup(ds: Dataset): Derived {
         let kernel = v2.kernel[r];
         if (Number.isNaN(kernel) && !Number.isNaN(v2.kernelStack[r])) {
           // Kernels before 5.18 have no "kernel" key: add up the parts they do print.
-          const slab = Number.isNaN(v2.slab[r]) ? (v2.slabReclaimable[r] || 0) + (v2.slabUnreclaimable[r] || 0) : v2.slab[r];
-          kernel = v2.kernelStack[r] + (v2.pagetables[r] || 0) + (v2.percpu[r] || 0) + (v2.sock[r] || 0) + slab;
+          const slab = Number.isNaN(v2.slab[r])
+            ? (v2.slabReclaimable[r] || 0) + (v2.slabUnreclaimable[r] || 0)
+            : v2.slab[r];
+          kernel =
+            v2.kernelStack[r] + (v2.pagetables[r] || 0) + (v2.percpu[r] || 0) + (v2.sock[r] || 0) + slab;
           kernelSummed = true;
         }
         c.kernel[r] = kernel;

@@ -39,7 +39,8 @@ export function parsePath(path: string): PathIdentity {
   const parts = path.split('/').filter(Boolean);
   // Kubernetes: find the kubepods root anywhere in the path (captures may keep a prefix).
   const kIdx = parts.findIndex((p) => p === 'kubepods' || p === 'kubepods.slice');
-  if (kIdx >= 0) return parseKube(parts.slice(kIdx), parts[kIdx] === 'kubepods.slice' ? 'systemd' : 'cgroupfs');
+  if (kIdx >= 0)
+    return parseKube(parts.slice(kIdx), parts[kIdx] === 'kubepods.slice' ? 'systemd' : 'cgroupfs');
   const dIdx = parts.lastIndexOf('docker');
   if (dIdx >= 0) {
     const rest = parts.slice(dIdx + 1);
@@ -90,7 +91,11 @@ function parseKube(parts: string[], driver: Driver): PathIdentity {
 }
 
 /** The readable, stable key of a container: namespace/pod/container, else its cgroup path. */
-export function containerKey(names: { namespace?: string; pod?: string; container?: string }, cgroup: string): string {
-  if (names.namespace && names.pod && names.container) return `${names.namespace}/${names.pod}/${names.container}`;
+export function containerKey(
+  names: { namespace?: string; pod?: string; container?: string },
+  cgroup: string,
+): string {
+  if (names.namespace && names.pod && names.container)
+    return `${names.namespace}/${names.pod}/${names.container}`;
   return cgroup;
 }

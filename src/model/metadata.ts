@@ -40,7 +40,13 @@ export interface ClusterMetadata {
 }
 
 export function emptyMetadata(): ClusterMetadata {
-  return { pods: new Map(), containers: new Map(), byPodAndName: new Map(), sandboxes: new Set(), sources: [] };
+  return {
+    pods: new Map(),
+    containers: new Map(),
+    byPodAndName: new Map(),
+    sandboxes: new Set(),
+    sources: [],
+  };
 }
 
 /** Merges b into a (a wins on conflicts: it was read first). */

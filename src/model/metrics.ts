@@ -50,7 +50,8 @@ export const METRICS = [
     title: 'Anonymous (RSS)',
     unit: 'bytes',
     kind: 'gauge',
-    description: 'Anonymous memory (heap, stacks, swap cache): not reclaimable without swap. tmpfs is not in it.',
+    description:
+      'Anonymous memory (heap, stacks, swap cache): not reclaimable without swap. tmpfs is not in it.',
     v1: 'memory.stat total_rss (rss when memory.use_hierarchy is 0)',
     v2: 'memory.stat anon',
     prometheus: 'container_memory_rss',
@@ -60,7 +61,8 @@ export const METRICS = [
     title: 'Page cache',
     unit: 'bytes',
     kind: 'gauge',
-    description: 'File-backed memory including tmpfs/shmem. Only the part on the inactive file list is cheap to reclaim.',
+    description:
+      'File-backed memory including tmpfs/shmem. Only the part on the inactive file list is cheap to reclaim.',
     v1: 'memory.stat total_cache',
     v2: 'memory.stat file',
     prometheus: 'container_memory_cache',
@@ -74,14 +76,16 @@ export const METRICS = [
       'File cache read more than once. Reclaimable after demotion, but counted in the working set (kubernetes/kubernetes#43916).',
     v1: 'memory.stat total_active_file',
     v2: 'memory.stat active_file',
-    prometheus: 'container_memory_total_active_file_bytes; else estimated as cache − (usage − working set) − shmem',
+    prometheus:
+      'container_memory_total_active_file_bytes; else estimated as cache − (usage − working set) − shmem',
   },
   {
     name: 'inactiveFile',
     title: 'Inactive file cache',
     unit: 'bytes',
     kind: 'gauge',
-    description: 'File cache on the inactive list: reclaimed first, and the only part the working set leaves out.',
+    description:
+      'File cache on the inactive list: reclaimed first, and the only part the working set leaves out.',
     v1: 'memory.stat total_inactive_file',
     v2: 'memory.stat inactive_file',
     prometheus: 'container_memory_total_inactive_file_bytes; else estimated as usage − working set',
@@ -129,7 +133,8 @@ export const METRICS = [
     title: 'Mapped file',
     unit: 'bytes',
     kind: 'gauge',
-    description: 'File cache mapped into processes (mmap), tmpfs included: harder to reclaim than unmapped cache.',
+    description:
+      'File cache mapped into processes (mmap), tmpfs included: harder to reclaim than unmapped cache.',
     v1: 'memory.stat total_mapped_file',
     v2: 'memory.stat file_mapped',
     prometheus: 'container_memory_mapped_file',
@@ -169,7 +174,8 @@ export const METRICS = [
     title: 'Kernel memory',
     unit: 'bytes',
     kind: 'gauge',
-    description: 'Kernel memory charged to the cgroup (slab, stacks, page tables, sockets): not reclaimable by page reclaim, except reclaimable slab.',
+    description:
+      'Kernel memory charged to the cgroup (slab, stacks, page tables, sockets): not reclaimable by page reclaim, except reclaimable slab.',
     v1: 'memory.kmem.usage_in_bytes',
     v2: 'memory.stat kernel; on older kernels kernel_stack + pagetables + percpu + sock + slab',
     prometheus: 'container_memory_kernel_usage (0 on cgroup v2)',
@@ -188,17 +194,20 @@ export const METRICS = [
     title: 'Limit',
     unit: 'bytes',
     kind: 'gauge',
-    description: 'The hard memory limit. Reaching it starts reclaim; if reclaim fails the OOM killer runs in the cgroup.',
+    description:
+      'The hard memory limit. Reaching it starts reclaim; if reclaim fails the OOM killer runs in the cgroup.',
     v1: 'memory.limit_in_bytes (values ≥ 2^62 mean unlimited)',
     v2: 'memory.max ("max" means unlimited)',
-    prometheus: 'container_spec_memory_limit_bytes (0 means unlimited) or kube_pod_container_resource_limits{resource="memory"}',
+    prometheus:
+      'container_spec_memory_limit_bytes (0 means unlimited) or kube_pod_container_resource_limits{resource="memory"}',
   },
   {
     name: 'high',
     title: 'High (throttle) limit',
     unit: 'bytes',
     kind: 'gauge',
-    description: 'cgroup v2 throttle boundary: above it the cgroup is slowed and reclaimed, never OOM-killed.',
+    description:
+      'cgroup v2 throttle boundary: above it the cgroup is slowed and reclaimed, never OOM-killed.',
     v2: 'memory.high ("max" means none)',
   },
   {
@@ -216,7 +225,8 @@ export const METRICS = [
     title: 'Limit hits (failcnt)',
     unit: 'count',
     kind: 'counter',
-    description: 'How often usage hit the limit and forced reclaim. Rising failcnt without OOM kills means reclaim succeeded.',
+    description:
+      'How often usage hit the limit and forced reclaim. Rising failcnt without OOM kills means reclaim succeeded.',
     v1: 'memory.failcnt',
     v2: 'not kept (cAdvisor reports 0); see eventsMax',
     prometheus: 'container_memory_failcnt',
@@ -244,7 +254,8 @@ export const METRICS = [
     title: 'OOM events',
     unit: 'count',
     kind: 'counter',
-    description: 'cgroup v2: times an allocation was about to fail at the limit and the OOM killer was considered.',
+    description:
+      'cgroup v2: times an allocation was about to fail at the limit and the OOM killer was considered.',
     v2: 'memory.events oom',
   },
   {
@@ -263,7 +274,8 @@ export const METRICS = [
     title: 'File refaults',
     unit: 'count',
     kind: 'counter',
-    description: 'File pages read back soon after being reclaimed: high rates mean the cache is thrashing, not just full.',
+    description:
+      'File pages read back soon after being reclaimed: high rates mean the cache is thrashing, not just full.',
     v1: 'memory.stat total_workingset_refault_file (kernel ≥ 5.9)',
     v2: 'memory.stat workingset_refault_file',
     prometheus: 'container_memory_workingset_refault_file_total (cAdvisor ≥ 0.60)',

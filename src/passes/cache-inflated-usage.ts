@@ -1,6 +1,6 @@
+import { finiteLimit } from '../util/series.js';
 import type { FindingDraft } from './types.js';
 import { definePass } from './types.js';
-import { finiteLimit } from '../util/series.js';
 
 /**
  * Usage exceeds the working set by a large share: the difference is inactive file cache, which
@@ -22,7 +22,8 @@ export default definePass({
     },
     minBytes: {
       default: 16 * 1024 * 1024,
-      reason: 'Below 16 MiB the gap is within the noise of runtime and library mappings and would not move any alert.',
+      reason:
+        'Below 16 MiB the gap is within the noise of runtime and library mappings and would not move any alert.',
     },
   },
   run({ containers, options }) {

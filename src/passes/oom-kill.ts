@@ -1,6 +1,6 @@
+import { finiteLimit, known, lastKnownAt } from '../util/series.js';
 import type { FindingDraft } from './types.js';
 import { definePass } from './types.js';
-import { finiteLimit, known, lastKnownAt } from '../util/series.js';
 
 /**
  * Each increase of a container's OOM-kill counter (memory.oom_control oom_kill on v1,

@@ -44,7 +44,11 @@ export function runPasses(model: MemModel, containers: Entity[], overrides: Pass
       continue;
     }
     try {
-      const found = pass.run({ containers: eligible.map((e) => seriesOf(model, e)), options: options[pass.id], model });
+      const found = pass.run({
+        containers: eligible.map((e) => seriesOf(model, e)),
+        options: options[pass.id],
+        model,
+      });
       drafts.push(...found);
       statuses.push({ id: pass.id, status: 'ran', containers: eligible.length });
     } catch (e) {
@@ -63,7 +67,8 @@ export function runPasses(model: MemModel, containers: Entity[], overrides: Pass
 export function resolveOptions(overrides: PassOptions): Record<string, Record<string, OptionValue>> {
   const byId = new Map<string, PassDef>(PASSES.map((p) => [p.id, p]));
   for (const id of Object.keys(overrides)) {
-    if (!byId.has(id)) throw new UsageError(`unknown pass "${id}" in options; passes are: ${[...byId.keys()].join(', ')}`);
+    if (!byId.has(id))
+      throw new UsageError(`unknown pass "${id}" in options; passes are: ${[...byId.keys()].join(', ')}`);
   }
   const out: Record<string, Record<string, OptionValue>> = {};
   for (const pass of PASSES) {
@@ -72,7 +77,9 @@ export function resolveOptions(overrides: PassOptions): Record<string, Record<st
     for (const [k, v] of Object.entries(overrides[pass.id] ?? {})) {
       const def = defs[k];
       if (!def) {
-        throw new UsageError(`pass "${pass.id}" has no option "${k}"; its options are: ${Object.keys(defs).join(', ') || 'none'}`);
+        throw new UsageError(
+          `pass "${pass.id}" has no option "${k}"; its options are: ${Object.keys(defs).join(', ') || 'none'}`,
+        );
       }
       merged[k] = coerce(pass.id, k, v, def.default);
     }

@@ -1,6 +1,6 @@
-import type { Entity, MemModel, Series } from '../model/model.js';
-import type { MetricName } from '../model/metrics.js';
 import type { FindingCode, FindingEvidence } from '../messages.js';
+import type { MetricName } from '../model/metrics.js';
+import type { Entity, MemModel, Series } from '../model/model.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
 export type ContainerSeverity = Severity | 'ok';

@@ -4,7 +4,11 @@ import { iso } from '../util/time.js';
 
 /** Escapes text for a Markdown table cell. */
 function cell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
 }
 
 /** summary.md: the findings and the per-container numbers, ready to paste into a ticket. */
@@ -21,9 +25,16 @@ export function summaryMarkdown(r: AnalysisResult): string {
   if (r.findings.length === 0) lines.push('No findings.');
   else {
     lines.push('| severity | container | finding | details |', '|---|---|---|---|');
-    for (const f of r.findings) lines.push(`| ${f.severity} | ${cell(f.entity.key)} | ${cell(f.title)} | ${cell(f.message)} |`);
+    for (const f of r.findings)
+      lines.push(`| ${f.severity} | ${cell(f.entity.key)} | ${cell(f.title)} | ${cell(f.message)} |`);
   }
-  lines.push('', '## Containers', '', '| container | limit | peak usage | peak working set | cache share at peak | OOM kills | severity |', '|---|---:|---:|---:|---:|---:|---|');
+  lines.push(
+    '',
+    '## Containers',
+    '',
+    '| container | limit | peak usage | peak working set | cache share at peak | OOM kills | severity |',
+    '|---|---:|---:|---:|---:|---:|---|',
+  );
   for (const c of r.containers) {
     lines.push(
       `| ${cell(c.entity.key)} | ${c.unlimited ? 'none' : formatBytes(c.limitBytes)} | ${formatBytes(c.peak.usageBytes)} | ${formatBytes(c.peak.workingSetBytes)} | ${formatPercent(c.cacheShareAtPeak)} | ${c.oomKills} | ${c.severity} |`,

@@ -17,7 +17,10 @@ export function summaryTable(r: AnalysisResult): string {
       String(c.oomKills),
       c.verdict ? `${c.severity}: ${c.verdict}` : 'ok',
     ]);
-  return textTable(['container', 'limit', 'peak usage', 'peak working set', 'cache share', 'OOM kills', 'verdict'], rows);
+  return textTable(
+    ['container', 'limit', 'peak usage', 'peak working set', 'cache share', 'OOM kills', 'verdict'],
+    rows,
+  );
 }
 
 function rank(s: string): number {

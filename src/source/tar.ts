@@ -61,7 +61,8 @@ export function tarTree(
           const path = cleanPath(rawName);
           const type = entryType(h.type);
           out.entries++;
-          if (isUnsafePath(rawName)) out.skipped.push({ path: rawName, reason: 'path leaves the archive root' });
+          if (isUnsafePath(rawName))
+            out.skipped.push({ path: rawName, reason: 'path leaves the archive root' });
           const entry: TreeEntry = {
             path,
             type,
@@ -71,7 +72,10 @@ export function tarTree(
           };
           if (type !== 'file' || entry.size > limits.maxEntryBytes) {
             if (type === 'symlink' || type === 'link') {
-              out.skipped.push({ path, reason: `${type === 'link' ? 'hard' : 'symbolic'} link to ${h.linkname} not followed` });
+              out.skipped.push({
+                path,
+                reason: `${type === 'link' ? 'hard' : 'symbolic'} link to ${h.linkname} not followed`,
+              });
             } else if (type === 'file') {
               out.skipped.push({ path, reason: `larger than ${limits.maxEntryBytes} bytes` });
             }
@@ -105,7 +109,8 @@ export function tarTree(
 
 function describeStreamError(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  if (/unexpected end|premature close|Unexpected end of data/i.test(msg)) return 'the archive ends early (truncated)';
+  if (/unexpected end|premature close|Unexpected end of data/i.test(msg))
+    return 'the archive ends early (truncated)';
   if (/incorrect header check|invalid (block|distance|stored)|unknown compression/i.test(msg)) {
     return `the gzip data is corrupt (${msg})`;
   }

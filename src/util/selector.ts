@@ -8,7 +8,17 @@ export interface Matcher {
   re?: RegExp;
 }
 
-export const SELECTOR_LABELS = ['namespace', 'pod', 'container', 'key', 'node', 'qos', 'cgroup', 'container_id', 'pod_uid'];
+export const SELECTOR_LABELS = [
+  'namespace',
+  'pod',
+  'container',
+  'key',
+  'node',
+  'qos',
+  'cgroup',
+  'container_id',
+  'pod_uid',
+];
 
 const MATCHER_RE = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*(?:,|$)/;
 
@@ -21,7 +31,10 @@ export function parseSelector(text: string): Matcher[] {
   const out: Matcher[] = [];
   while (s) {
     const m = MATCHER_RE.exec(s);
-    if (!m) throw new UsageError(`--match: cannot read "${s}"; write label="value", label=~"regex", label!="value" or label!~"regex"`);
+    if (!m)
+      throw new UsageError(
+        `--match: cannot read "${s}"; write label="value", label=~"regex", label!="value" or label!~"regex"`,
+      );
     const [whole, label, op, raw] = m;
     if (!SELECTOR_LABELS.includes(label)) {
       throw new UsageError(`--match: unknown label "${label}"; use one of ${SELECTOR_LABELS.join(', ')}`);
@@ -52,7 +65,7 @@ export function matches(matchers: Matcher[], labels: Record<string, string | und
         return v !== m.value;
       case '=~':
         return m.re!.test(v);
-      case '!~':
+      default:
         return !m.re!.test(v);
     }
   });

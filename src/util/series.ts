@@ -4,7 +4,7 @@ export function maxKnown(c: Float64Array | undefined): number {
   if (!c) return m;
   for (let i = 0; i < c.length; i++) {
     const v = c[i];
-    if (v === v && !(v <= m)) m = v;
+    if (!Number.isNaN(v) && !(v <= m)) m = v;
   }
   return m;
 }
@@ -12,13 +12,13 @@ export function maxKnown(c: Float64Array | undefined): number {
 /** Last known value of a column (NaN when none is known). */
 export function lastKnown(c: Float64Array | undefined): number {
   if (!c) return Number.NaN;
-  for (let i = c.length - 1; i >= 0; i--) if (c[i] === c[i]) return c[i];
+  for (let i = c.length - 1; i >= 0; i--) if (!Number.isNaN(c[i])) return c[i];
   return Number.NaN;
 }
 
 /** Index of the last known value at or before `i` (-1 when none). */
 export function lastKnownAt(c: Float64Array, i: number): number {
-  for (let j = i; j >= 0; j--) if (c[j] === c[j]) return j;
+  for (let j = i; j >= 0; j--) if (!Number.isNaN(c[j])) return j;
   return -1;
 }
 

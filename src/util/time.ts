@@ -53,5 +53,8 @@ export function formatDuration(ms: number): string {
 /** Short wall-clock time in UTC for sentences: "2026-11-27 19:05:48 UTC". */
 export function formatTime(ms: number): string {
   if (!Number.isFinite(ms)) return '?';
-  return `${new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$|Z$/, '')} UTC`;
+  return `${new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$|Z$/, '')} UTC`;
 }

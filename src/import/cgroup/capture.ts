@@ -125,7 +125,10 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
     );
   }
   if (emptyFiles > 0) {
-    warn.add('empty', `${emptyFiles} of ${memoryFiles} cgroup files are empty (archived from a live cgroupfs?); they were skipped`);
+    warn.add(
+      'empty',
+      `${emptyFiles} of ${memoryFiles} cgroup files are empty (archived from a live cgroupfs?); they were skipped`,
+    );
   }
   if (outcome.error) {
     const after = outcome.error.afterEntry ? ` after entry ${outcome.error.afterEntry}` : '';
@@ -141,7 +144,10 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
   let timeSource = 'snapshot folder names';
   if (unnamedFiles > 0) {
     if (snapshots.size > 0) {
-      warn.add('unplaced', `${name}: ${unnamedFiles} cgroup files sit outside the time-named snapshot folders; ignored`);
+      warn.add(
+        'unplaced',
+        `${name}: ${unnamedFiles} cgroup files sit outside the time-named snapshot folders; ignored`,
+      );
       table = dropRows(table, (i) => table.t[i] === UNNAMED);
     } else {
       let t = timeFromName(name);
@@ -157,7 +163,10 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
       if (Number.isNaN(t)) {
         t = opts.now ?? Date.now();
         timeSource = 'none (analysis time used)';
-        warn.add('time', `${name}: nothing says when this snapshot was taken; using the analysis time ${iso(t)}`);
+        warn.add(
+          'time',
+          `${name}: nothing says when this snapshot was taken; using the analysis time ${iso(t)}`,
+        );
       }
       table.t.fill(t);
       snapshots.add(t);

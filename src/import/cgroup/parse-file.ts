@@ -22,7 +22,12 @@ const KEY_VALUE = new Set([
 ]);
 
 /** Files that are not memory accounting and are never parsed (per-NUMA stats, slab dumps). */
-const IGNORED = new Set(['memory.numa_stat', 'memory.kmem.slabinfo', 'memory.pressure_level', 'memory.force_empty']);
+const IGNORED = new Set([
+  'memory.numa_stat',
+  'memory.kmem.slabinfo',
+  'memory.pressure_level',
+  'memory.force_empty',
+]);
 
 /** True for the files a capture is made of. */
 export function isCgroupMemoryFile(name: string): boolean {

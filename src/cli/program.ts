@@ -1,0 +1,121 @@
+import { Command, CommanderError, Option } from 'commander';
+import { MemlensError } from '../errors.js';
+import type { Io } from './analyze.js';
+import { analyzeCommand } from './analyze.js';
+import { explainCommand } from './explain.js';
+import { inspectCommand } from './inspect.js';
+
+export const processIo: Io = {
+  stdout: (s) => process.stdout.write(`${s}\n`),
+  stderr: (s) => process.stderr.write(`${s}\n`),
+};
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function buildProgram(setCode: (code: number) => void, io: Io): Command {
+  const program = new Command('memlens')
+    .description(
+      'Offline analyzer for container memory post-mortems: cgroup captures and Prometheus exports in, a verdict per container out.',
+    )
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('analyze')
+    .description('analyse captures and exports; write findings.json, summary.md and containers.csv')
+    .argument('<input...>', 'files, directories, globs; - for stdin')
+    .option('-o, --out <dir>', 'output folder (default: reports/<name>-<UTC time>/)')
+    .option('-f, --format <list>', 'comma-separated subset of json,md,csv')
+    .option('--json', 'print findings.json to stdout instead of the summary table')
+    .option('--since <time>', 'ignore samples before this time (RFC3339 or unix seconds)')
+    .option('--until <time>', 'ignore samples after this time')
+    .option('--match <selector>', 'only containers matching {namespace="shop",container=~"api.*"}')
+    .option('--tz <zone>', 'time zone of exports whose timestamps have none (default UTC)')
+    .option('--config <file>', 'memlens.config.json with failOn, match, tz and pass options')
+    .option('--set <pass.option=value>', 'change a pass threshold (repeatable)', collect)
+    .addOption(
+      new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level').choices([
+        'critical',
+        'warning',
+        'info',
+        'none',
+      ]),
+    )
+    .option('--max-input-bytes <n>', 'stop reading an input after this many decompressed bytes')
+    .option('-q, --quiet', 'print nothing but errors')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  memlens analyze capture.tar.gz
+  memlens analyze node-a.tgz --match '{namespace="shop"}' --fail-on critical --out reports/incident-42
+  memlens analyze capture.tar.gz --set cache-inflated-usage.minShare=0.4 --json > findings.json
+
+Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 internal error.`,
+    )
+    .action(async (inputs: string[], flags) => setCode(await analyzeCommand(inputs, flags, io)));
+
+  program
+    .command('inspect')
+    .description(
+      'say what the inputs hold (format, cgroup version, driver, snapshots, cgroups by role) without analysing',
+    )
+    .argument('<input...>', 'files, directories, globs; - for stdin')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', '\nExample:\n  memlens inspect capture.tar.gz')
+    .action(async (inputs: string[], flags) => setCode(await inspectCommand(inputs, flags, io)));
+
+  program
+    .command('explain')
+    .description('what a pass checks or what a metric means, with its formula from cgroup files')
+    .argument('[name]', 'a pass id (oom-kill) or a metric (workingSet, container_memory_working_set_bytes)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  memlens explain\n  memlens explain cache-inflated-usage\n  memlens explain workingSet',
+    )
+    .action((name: string | undefined) => setCode(explainCommand(name, io)));
+
+  return program;
+}
+
+/**
+ * Runs the CLI on argv and returns the exit code; never throws and never exits the process.
+ * Tests call this in-process; `main.ts` is the only place that sets process.exitCode.
+ */
+export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => {
+    code = c;
+  }, io);
+  program.configureOutput({
+    writeOut: (s) => io.stdout(s.trimEnd()),
+    writeErr: (s) => io.stderr(s.trimEnd()),
+  });
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return 2;
+    }
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    return exitCodeOf(e, io);
+  }
+}
+
+function exitCodeOf(e: unknown, io: Io): number {
+  if (e instanceof CommanderError) {
+    // commander already printed its message (or the help/version text)
+    return e.exitCode === 0 ? 0 : 2;
+  }
+  if (e instanceof MemlensError && e.exitCode !== 3) {
+    io.stderr(`memlens: ${e.message}`);
+    return e.exitCode;
+  }
+  io.stderr(`memlens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  io.stderr(
+    'This is a bug in memlens. Please report it with the command you ran and, if you can, the input.',
+  );
+  return 3;
+}
