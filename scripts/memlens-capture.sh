@@ -195,6 +195,14 @@ fi
 if [ "$ROOT" = "${MOUNT:-}" ]; then PREFIX=; else PREFIX=/${ROOT##*/}; fi
 
 HOST=$(cat /proc/sys/kernel/hostname 2>/dev/null) || HOST=unknown
+# Kernel log times are seconds since boot; the boot time (unix seconds) places them on the clock.
+BOOT=null
+while read -r key value _; do
+  if [ "$key" = btime ]; then
+    BOOT=$value
+    break
+  fi
+done </proc/stat 2>/dev/null
 KERNEL=$(cat /proc/sys/kernel/osrelease 2>/dev/null) || KERNEL=unknown
 START_EPOCH=$(date -u +%s) || die "date does not work here"
 [ -n "$OUT" ] || OUT="memlens-capture-$HOST-$START_EPOCH.tar.gz"
@@ -256,9 +264,12 @@ LEFT=
 
 # --- Staging and output ---------------------------------------------------------------------------
 
-# A fresh private folder: mkdir fails on an existing name, so nobody can plant a link there first.
-STAGE=${TMPDIR:-/tmp}/memlens-capture.$$.$START_EPOCH
-mkdir -m 700 "$STAGE" 2>/dev/null || die "cannot create the staging folder $STAGE (set TMPDIR to a writable folder)"
+# A fresh private folder. mktemp where there is one (PIDs repeat across the PID namespaces of
+# containers sharing /tmp); else mkdir, which fails on an existing name, so nobody can plant a link.
+if ! { have mktemp && STAGE=$(mktemp -d "${TMPDIR:-/tmp}/memlens-capture.XXXXXX" 2>/dev/null); }; then
+  STAGE=${TMPDIR:-/tmp}/memlens-capture.$$.$START_EPOCH
+  mkdir -m 700 "$STAGE" 2>/dev/null || die "cannot create the staging folder $STAGE (set TMPDIR to a writable folder)"
+fi
 if [ "$OUT" != - ]; then
   : >"$OUT" 2>/dev/null || {
     rmtree "$STAGE"
@@ -289,6 +300,7 @@ write_manifest() {
     if [ "$2" = true ]; then printf '  "end": %s,\n' "$(json_str "${LAST:-$1}")"; else printf '  "end": null,\n'; fi
     printf '  "complete": %s,\n' "$2"
     if [ "$2" = true ]; then printf '  "stopped": %s,\n' "$(json_str "$3")"; else printf '  "stopped": null,\n'; fi
+    printf '  "bootTime": %s,\n' "$BOOT"
     printf '  "tool": "memlens-capture.sh"\n}\n'
   } >"$STAGE/manifest.json"
 }
@@ -407,10 +419,25 @@ collect_meta() {
     # shellcheck disable=SC2086
     try meta/docker-inspect.json docker inspect $ids
   fi
-  # Kernel OOM reports name the cgroup of the killed task: evidence that survives the cgroup.
+  # Kernel OOM reports name the cgroup of the killed task: evidence that survives the cgroup. Keep
+  # the reports about cgroups below ROOT (paths in them are relative to the hierarchy's root; kernels
+  # before 4.19 write "Task in <cgroup> killed as a result of limit of <cgroup>") and the "Killed
+  # process" line that follows each.
+  if [ -n "${MOUNT:-}" ]; then rel=${ROOT#"$MOUNT"}; else rel=$ROOT; fi
   if have dmesg && log=$(dmesg 2>/dev/null); then
+    keep=
     printf '%s\n' "$log" | while IFS= read -r line; do
-      case $line in *oom-kill:* | *"Memory cgroup out of memory"* | *"Killed process"*) printf '%s\n' "$line" ;; esac
+      case $line in
+        *"oom_memcg=$rel"[/,]* | *"task_memcg=$rel"[/,]* | *"Task in $rel"[/\ ]*"killed as a result of limit"*)
+          printf '%s\n' "$line"
+          keep=1
+          ;;
+        *"Killed process"*)
+          [ -z "$keep" ] || printf '%s\n' "$line"
+          keep=
+          ;;
+        *oom-kill:*) keep= ;;
+      esac
     done >"$STAGE/.dmesg"
     [ ! -s "$STAGE/.dmesg" ] || cat "$STAGE/.dmesg" >"$STAGE/meta/dmesg-oom.txt"
     rmtree "$STAGE/.dmesg"

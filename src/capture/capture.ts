@@ -142,6 +142,11 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   const files = filesFor(root.cgroupVersion);
   const host = await readProc('/proc/sys/kernel/hostname').then((h) => (h === 'unknown' ? hostname() : h));
   const kernel = await readProc('/proc/sys/kernel/osrelease');
+  // Kernel log times are seconds since boot; the boot time (unix seconds) places them on the clock.
+  const bootTime = await readFile('/proc/stat', 'latin1').then(
+    (s) => Number(/^btime (\d+)$/m.exec(s)?.[1] ?? Number.NaN),
+    () => Number.NaN,
+  );
   const startMs = Date.now();
   const startEpoch = Math.floor(startMs / 1000);
   const emit = opts.onEvent ?? (() => {});
@@ -164,6 +169,7 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
       end: complete ? (last ?? at) : null,
       complete,
       stopped,
+      bootTime: Number.isFinite(bootTime) ? bootTime : null,
       tool: 'memlens capture',
     };
     return {
@@ -217,7 +223,10 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
       await sink.close();
       if (typeof opts.out === 'string') await unlink(opts.out).catch(() => {});
     } else {
-      const meta = opts.meta === false ? [] : await collectMeta();
+      // As the script's ${ROOT#"$MOUNT"}: the root relative to its hierarchy, as the kernel names it.
+      const rel =
+        root.mount && root.root.startsWith(root.mount) ? root.root.slice(root.mount.length) : root.root;
+      const meta = opts.meta === false ? [] : await collectMeta(rel);
       const at = new Date();
       const tail: ArchiveEntry[] = [manifest(true, stopped, last ?? snapshotFolder(Date.now()))];
       if (meta.length > 0) tail.push({ name: 'meta', type: 'directory', mtime: at });

@@ -33,10 +33,34 @@ const KUBELET_KUBECONFIGS = [
   '/etc/kubernetes/kubelet-kubeconfig',
 ];
 
-// Kernel OOM reports name the cgroup of the killed task: evidence that survives the cgroup.
-const OOM_LINE = /oom-kill:|Memory cgroup out of memory|Killed process/;
+/**
+ * Kernel OOM reports name the cgroup of the killed task: evidence that survives the cgroup. Keeps
+ * the reports about cgroups below `rel` (the captured root relative to its hierarchy, as the kernel
+ * writes paths; kernels before 4.19 write "Task in <cgroup> killed as a result of limit of …") and
+ * the "Killed process" line that follows each.
+ */
+export function oomLines(dmesg: string, rel: string): string[] {
+  const out: string[] = [];
+  let keep = false;
+  const mine = [`oom_memcg=${rel}/`, `oom_memcg=${rel},`, `task_memcg=${rel}/`, `task_memcg=${rel},`];
+  const old = [`Task in ${rel}/`, `Task in ${rel} `];
+  for (const line of dmesg.split('\n')) {
+    if (
+      mine.some((p) => line.includes(p)) ||
+      (old.some((p) => line.includes(p)) && line.includes('killed as a result of limit'))
+    ) {
+      out.push(line);
+      keep = true;
+    } else if (line.includes('Killed process')) {
+      if (keep) out.push(line);
+      keep = false;
+    } else if (line.includes('oom-kill:')) keep = false;
+  }
+  return out;
+}
 
-export async function collectMeta(timeoutMs = 30_000): Promise<MetaFile[]> {
+/** `rel`: the captured root as the kernel names it in OOM reports (see oomLines). */
+export async function collectMeta(rel: string, timeoutMs = 30_000): Promise<MetaFile[]> {
   const out: MetaFile[] = [];
   const keep = (name: string, data: Buffer | null) => {
     if (data) out.push({ name, data });
@@ -59,10 +83,7 @@ export async function collectMeta(timeoutMs = 30_000): Promise<MetaFile[]> {
     keep(META_FILES.dockerInspect, await run('docker', ['inspect', ...ids], timeoutMs));
   const dmesg = await run('dmesg', [], timeoutMs);
   if (dmesg) {
-    const lines = dmesg
-      .toString('utf8')
-      .split('\n')
-      .filter((l) => OOM_LINE.test(l));
+    const lines = oomLines(dmesg.toString('utf8'), rel);
     if (lines.length > 0) out.push({ name: META_FILES.dmesgOom, data: Buffer.from(`${lines.join('\n')}\n`) });
   }
   return out;

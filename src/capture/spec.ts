@@ -97,6 +97,8 @@ export interface CaptureManifest {
   complete?: boolean;
   /** Why it stopped: all snapshots taken, or a signal (Ctrl-C, kill). */
   stopped?: 'done' | 'interrupted' | null;
+  /** Unix seconds the node booted (/proc/stat btime): places kernel-log times on the clock. */
+  bootTime?: number | null;
   /** memlens-capture.sh or memlens capture. */
   tool?: string;
   [k: string]: unknown;
@@ -116,6 +118,7 @@ export const MANIFEST_KEYS = [
   'end',
   'complete',
   'stopped',
+  'bootTime',
   'tool',
 ] as const;
 

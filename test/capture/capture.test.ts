@@ -3,7 +3,7 @@
  * of the capture layout: on the same cgroup tree they must write archives the importer reads into
  * the same frame, with the same files byte for byte.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { capture } from '../../src/capture/capture.js';
@@ -11,7 +11,16 @@ import { V2_FILES } from '../../src/capture/spec.js';
 import { buildModel } from '../../src/model/build.js';
 import type { MemModel } from '../../src/model/model.js';
 import { LAYOUTS, makeFakeCgroupFs } from './fake-cgroupfs.js';
-import { archiveEntries, importArchive, manifestOf, privateTmp, runScript, SHELLS, scratch } from './run.js';
+import {
+  archiveEntries,
+  importArchive,
+  manifestOf,
+  privateTmp,
+  runCliCapture,
+  runScript,
+  SHELLS,
+  scratch,
+} from './run.js';
 
 const tmp = scratch();
 const TMPDIR = privateTmp();
@@ -98,6 +107,82 @@ describe.skipIf(!shell)(`memlens capture and the script (${shell?.name}) on the 
     const [fa, fb] = [comparableFrame(buildModel([da])), comparableFrame(buildModel([db]))];
     expect(fb.length).toBe(fs.cgroups * 2);
     expect(fb).toEqual(fa);
+  });
+});
+
+/**
+ * Stand-ins for the node's tools, answering as the real ones do: crictl and kubectl with JSON,
+ * docker with ids and inspect output, dmesg with OOM reports for this root and for another cgroup.
+ */
+function standIns(dir: string, rel: string, containerId: string): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const tool = (name: string, body: string) => {
+    writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(bin, name), 0o755);
+  };
+  tool(
+    'crictl',
+    `case "$1" in
+  ps) echo '{"containers":[{"id":"${containerId}","podSandboxId":"0d9e","metadata":{"name":"api"},"state":"CONTAINER_RUNNING","labels":{"io.kubernetes.container.name":"api","io.kubernetes.pod.name":"checkout-7d9f","io.kubernetes.pod.namespace":"shop","io.kubernetes.pod.uid":"3f1c2a4e-5b6d-4e8f-9a0b-1c2d3e4f5a6b"}}]}' ;;
+  pods) echo '{"items":[{"id":"0d9e","metadata":{"name":"checkout-7d9f","uid":"3f1c2a4e-5b6d-4e8f-9a0b-1c2d3e4f5a6b","namespace":"shop"}}]}' ;;
+  *) exit 1 ;;
+esac`,
+  );
+  // No API server reachable from this node: kubectl fails, and no kubectl file may be left behind.
+  tool('kubectl', 'echo "The connection to the server localhost:8080 was refused" >&2; exit 1');
+  tool(
+    'docker',
+    `case "$1" in ps) echo ${containerId.slice(0, 12)} ;; inspect) echo '[{"Id":"${containerId}","Name":"/api","State":{"Status":"running","OOMKilled":false},"RestartCount":0,"HostConfig":{"Memory":134217728}}]' ;; esac`,
+  );
+  tool(
+    'dmesg',
+    `cat <<'EOF'
+[  100.000001] python3 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=985
+[  100.000002] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=${rel}/burstable,task_memcg=${rel}/burstable/x,task=python3,pid=42,uid=0
+[  100.000003] Memory cgroup out of memory: Killed process 42 (python3) total-vm:61676kB, anon-rss:48768kB, file-rss:6572kB, shmem-rss:0kB, UID:0 pgtables:152kB oom_score_adj:985
+[  200.000002] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/system.slice/backup.service,task_memcg=/system.slice/backup.service,task=rsync,pid=43,uid=0
+[  200.000003] Memory cgroup out of memory: Killed process 43 (rsync) total-vm:1000kB, anon-rss:800kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:12kB oom_score_adj:0
+[  300.000001] Task in ${rel}/burstable/y killed as a result of limit of ${rel}/burstable/y
+[  300.000002] Killed process 44 (java) total-vm:2000kB, anon-rss:1900kB, file-rss:0kB, shmem-rss:0kB
+EOF`,
+  );
+  return bin;
+}
+
+describe.skipIf(!shell)('names and kernel reports from the node’s tools', () => {
+  it('the script and memlens capture keep the same metadata files, byte for byte', async () => {
+    const fs = makeFakeCgroupFs(join(tmp.dir, 'meta'), 'v1-cgroupfs');
+    const bin = standIns(join(tmp.dir, 'meta'), '/kubepods', fs.containers[0].id);
+    const withTools = { TMPDIR, PATH: `${bin}:/usr/bin:/bin` };
+    const bySh = join(tmp.dir, 'out', 'meta-sh.tar.gz');
+    const byNode = join(tmp.dir, 'out', 'meta-node.tar.gz');
+    expect((await runScript(shell!.argv, ['-m', fs.base, '-o', bySh], { env: withTools })).code).toBe(0);
+    expect((await runCliCapture(['-m', fs.base, '-o', byNode], { env: withTools })).code).toBe(0);
+    const meta = async (p: string) =>
+      (await archiveEntries(readFileSync(p)))
+        .filter((e) => e.type === 'file' && e.name.startsWith('meta/'))
+        .map((e) => [e.name, e.data.toString('utf8')]);
+    const a = await meta(bySh);
+    expect(a.map(([n]) => n)).toEqual([
+      'meta/crictl-ps.json',
+      'meta/crictl-pods.json',
+      'meta/docker-inspect.json',
+      'meta/dmesg-oom.txt',
+    ]);
+    expect(await meta(byNode)).toEqual(a);
+    const dmesg = a.find(([n]) => n === 'meta/dmesg-oom.txt')![1].split('\n');
+    expect(dmesg.filter(Boolean).map((l) => l.slice(0, 14))).toEqual([
+      '[  100.000002]',
+      '[  100.000003]',
+      '[  300.000001]',
+      '[  300.000002]',
+    ]);
+    // The importer puts the names to use.
+    const ds = await importArchive(bySh);
+    expect(ds.input.warnings).toEqual([]);
+    const e = buildModel([ds]).entities.find((x) => x.containerId === fs.containers[0].id)!;
+    expect(e.key).toBe('shop/checkout-7d9f/api');
   });
 });
 
