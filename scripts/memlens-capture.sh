@@ -318,27 +318,12 @@ list_dirs() {
   done
 }
 
-# copy FILE...: copies cgroup files to the snapshot folder. One awk reads them all (a cat per file
-# costs a fork each: thousands per snapshot on a busy node); awk failing (a cgroup removed while
-# read) or missing falls back to cat. Files that cannot be read are left out, never left empty.
-copy() {
-  if [ -z "${MEMLENS_CAPTURE_NO_AWK:-}" ] && have awk &&
-    SRC=$ROOT DST=$SNAP$PREFIX awk 'BEGIN { src = ENVIRON["SRC"]; dst = ENVIRON["DST"] }
-      FNR == 1 { if (out != "") close(out); out = dst substr(FILENAME, length(src) + 1) }
-      { print > out }' "$@" 2>/dev/null; then
-    return 0
-  fi
-  for f in "$@"; do
-    if v=$(cat "$f" 2>/dev/null) && [ -n "$v" ]; then
-      printf '%s\n' "$v" >"$SNAP$PREFIX${f#"$ROOT"}"
-    elif [ -f "$SNAP$PREFIX${f#"$ROOT"}" ]; then
-      rmtree "$SNAP$PREFIX${f#"$ROOT"}"
-    fi
-  done
-}
-
 # snapshot: copies the memory files of every cgroup below ROOT into STAGE/NOW. Runs in a subshell
-# that ignores Ctrl-C, so a snapshot is always whole; positional parameters collect file batches.
+# that ignores Ctrl-C, so a snapshot is always whole (the loop stops after it). One awk reads every
+# file of the snapshot: a cat per file costs a fork each, thousands per snapshot on a busy node, and
+# spreads one snapshot over seconds. Without awk, or if it fails, each file is copied with cat.
+# Files that cannot be read (memsw without swap accounting, a cgroup removed meanwhile) are left
+# out, never left empty.
 snapshot() {
   (
     trap '' INT TERM HUP
@@ -348,26 +333,38 @@ snapshot() {
     IFS='
 '
     set -f
-    set --
-    for d in $DIRS; do set -- "$@" "$SNAP$PREFIX${d#"$ROOT"}"; done
-    mkdir -p "$@" 2>/dev/null
-    set --
-    n=0
+    mapped=
+    for d in $DIRS; do mapped="$mapped$SNAP$PREFIX${d#"$ROOT"}
+"; done
+    # shellcheck disable=SC2086
+    mkdir -p $mapped 2>/dev/null
+    if [ -z "${MEMLENS_CAPTURE_NO_AWK:-}" ] && have awk &&
+      printf '%s' "$DIRS" | SRC=$ROOT DST=$SNAP$PREFIX FILES=$FILES awk '
+        BEGIN { src = ENVIRON["SRC"]; dst = ENVIRON["DST"]; n = split(ENVIRON["FILES"], files, " ") }
+        {
+          for (i = 1; i <= n; i++) {
+            from = $0 "/" files[i]
+            to = dst substr($0, length(src) + 1) "/" files[i]
+            got = 0
+            while ((getline line < from) > 0) { print line > to; got = 1 }
+            close(from)
+            if (got) close(to)
+          }
+        }' 2>/dev/null; then
+      exit 0
+    fi
     for d in $DIRS; do
       IFS=' '
       for f in $FILES; do
         [ -r "$d/$f" ] || continue
-        set -- "$@" "$d/$f"
-        n=$((n + 1))
+        to=$SNAP$PREFIX${d#"$ROOT"}/$f
+        if v=$(cat "$d/$f" 2>/dev/null) && [ -n "$v" ]; then
+          printf '%s\n' "$v" >"$to"
+        elif [ -f "$to" ]; then
+          rmtree "$to"
+        fi
       done
-      # Batches keep the argument list far below ARG_MAX on nodes with thousands of cgroups.
-      if [ "$n" -ge 400 ]; then
-        copy "$@"
-        set --
-        n=0
-      fi
     done
-    [ "$n" -eq 0 ] || copy "$@"
   )
 }
 

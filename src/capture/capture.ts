@@ -182,7 +182,7 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
 
   try {
     await sink.write(await gzipTarMember([manifest(false, null, snapshotFolder(startMs))]));
-    const cgroups = (await listCgroups(root.root)).length;
+    const cgroups = listCgroups(root.root).length;
     emit({ kind: 'start', root, cgroups, count, intervalSeconds: interval });
     let slowSaid = false;
     for (let i = 0; i < count && !opts.signal?.aborted; ) {
@@ -196,7 +196,7 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
         folder = snapshotFolder(now);
       }
       const t0 = Date.now();
-      const entries = await readSnapshot(root.root, root.prefix, files, folder, new Date(now));
+      const entries = readSnapshot(root.root, root.prefix, files, folder, new Date(now));
       const before = sink.bytes;
       await sink.write(await gzipTarMember(entries));
       taken++;

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArchiveEntry } from './archive.js';
 
@@ -8,63 +8,57 @@ import type { ArchiveEntry } from './archive.js';
  */
 
 /** The cgroup and every cgroup below it, parents first, children in name order. */
-export async function listCgroups(root: string): Promise<string[]> {
+export function listCgroups(root: string): string[] {
   const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
+  const walk = (dir: string): void => {
     out.push(dir);
     let names: string[];
     try {
-      names = (await readdir(dir, { withFileTypes: true }))
+      names = readdirSync(dir, { withFileTypes: true })
         .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
         .map((d) => d.name)
         .sort();
     } catch {
       return; // removed while we walked: its parent's files are still worth having
     }
-    for (const n of names) await walk(join(dir, n));
+    for (const n of names) walk(join(dir, n));
   };
-  await walk(root);
+  walk(root);
   return out;
 }
-
-/** Files read at once; enough to hide latency, few enough to stay far below any fd limit. */
-const CONCURRENCY = 64;
 
 /**
  * Entries for one snapshot folder: `<folder><prefix>/<cgroup path>/<file>` for every file in
  * `files` that each cgroup has and that reads non-empty. Directories come first, as tar lists them.
+ * Reads are synchronous on purpose: one tight loop takes the snapshot in a fraction of the time the
+ * thread pool needs (150 ms against 600 ms for 330 cgroups here), so the cgroups are read at nearly
+ * the same moment; nothing else waits on this process meanwhile.
  */
-export async function readSnapshot(
+export function readSnapshot(
   root: string,
   prefix: string,
   files: readonly string[],
   folder: string,
   mtime: Date,
-): Promise<ArchiveEntry[]> {
-  const cgroups = await listCgroups(root);
-  const dirs: ArchiveEntry[] = [{ name: folder, type: 'directory', mtime }];
-  if (prefix) dirs.push({ name: `${folder}${prefix}`, type: 'directory', mtime });
+): ArchiveEntry[] {
+  const cgroups = listCgroups(root);
+  const out: ArchiveEntry[] = [{ name: folder, type: 'directory', mtime }];
+  if (prefix) out.push({ name: `${folder}${prefix}`, type: 'directory', mtime });
   for (const cg of cgroups.slice(1))
-    dirs.push({ name: `${folder}${prefix}${cg.slice(root.length)}`, type: 'directory', mtime });
-  const jobs: { src: string; name: string }[] = [];
-  for (const cg of cgroups)
-    for (const f of files)
-      jobs.push({ src: join(cg, f), name: `${folder}${prefix}${cg.slice(root.length)}/${f}` });
-  const read: (ArchiveEntry | null)[] = new Array(jobs.length).fill(null);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
+    out.push({ name: `${folder}${prefix}${cg.slice(root.length)}`, type: 'directory', mtime });
+  for (const cg of cgroups) {
+    for (const f of files) {
+      let data: Buffer | null;
       try {
-        const data = oneNewline(await readFile(jobs[i].src));
-        if (data) read[i] = { name: jobs[i].name, type: 'file', mtime, data };
+        data = oneNewline(readFileSync(join(cg, f)));
       } catch {
-        // Absent in this kernel (memsw without swap accounting), or the cgroup just went away.
+        continue; // absent in this kernel (memsw without swap accounting), or the cgroup just went away
       }
+      if (data)
+        out.push({ name: `${folder}${prefix}${cg.slice(root.length)}/${f}`, type: 'file', mtime, data });
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, worker));
-  return [...dirs, ...read.filter((e): e is ArchiveEntry => e !== null)];
+  }
+  return out;
 }
 
 /** Ends the text with exactly one newline, as the shell script's copy does; null when empty. */

@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ArchiveEntry } from '../../src/capture/archive.js';
 import { gzipTarMember } from '../../src/capture/archive.js';
 import { snapshotFolder } from '../../src/capture/spec.js';
-import { importArchive } from './run.js';
+import { archiveEntries, BUSYBOX, importArchive } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memlens-archive-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,5 +72,45 @@ describe('a capture written one gzip member per snapshot', () => {
     const ds = await importArchive(path);
     expect(ds.input.details).toMatchObject({ snapshots: 2 });
     expect(ds.input.warnings).toEqual([expect.stringMatching(/the archive ends early \(truncated\)/)]);
+  });
+});
+
+describe('the tar written for each member', () => {
+  // A systemd-driver container cgroup: 231 bytes, too long for ustar's 100 + 155, so a pax record.
+  const long = `${snapshotFolder(T0)}/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod3f1c2a4e_5b6d_4e8f_9a0b_1c2d3e4f5a6b.slice/cri-containerd-${'ab'.repeat(32)}.scope/memory.events.local`;
+  const medium = `${snapshotFolder(T0)}/kubepods/burstable/pod3f1c2a4e-5b6d-4e8f-9a0b-1c2d3e4f5a6b/${'cd'.repeat(32)}/memory.stat`;
+  const entries: ArchiveEntry[] = [
+    { name: long.slice(0, long.lastIndexOf('/')), type: 'directory', mtime: new Date(T0) },
+    { name: long, type: 'file', mtime: new Date(T0), data: Buffer.from('low 0\nhigh 0\n') },
+    { name: medium, type: 'file', mtime: new Date(T0), data: Buffer.alloc(1500, 0x61) },
+    { name: 'manifest.json', type: 'file', mtime: new Date(T0), data: Buffer.from('{}') },
+  ];
+
+  it('keeps every name and byte, whatever the length, as tar-stream reads it', async () => {
+    const gz = await gzipTarMember(entries);
+    const got = await archiveEntries(gz);
+    expect(got.map((e) => [e.name, e.type, e.data.toString('latin1')])).toEqual([
+      [long.slice(0, long.lastIndexOf('/')), 'directory', ''],
+      [long, 'file', 'low 0\nhigh 0\n'],
+      [medium, 'file', 'a'.repeat(1500)],
+      ['manifest.json', 'file', '{}'],
+    ]);
+  });
+
+  it.each([
+    ['GNU tar', ['tar']],
+    ...(BUSYBOX ? [['busybox tar', [BUSYBOX, 'tar']] as [string, string[]]] : []),
+  ])('lists the same names and sizes with %s', async (_, tar) => {
+    const path = join(dir, 'names.tar.gz');
+    writeFileSync(path, await gzipTarMember(entries));
+    const listed = execFileSync(tar[0], [...tar.slice(1), '-tzf', path], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    expect(listed.map((n) => n.replace(/\/$/, ''))).toEqual(entries.map((e) => e.name));
+    const out = join(dir, `x-${tar.length}`);
+    execFileSync('mkdir', ['-p', out]);
+    execFileSync(tar[0], [...tar.slice(1), '-xzf', path, '-C', out]);
+    expect(readFileSync(join(out, long), 'utf8')).toBe('low 0\nhigh 0\n');
+    expect(readFileSync(join(out, medium)).length).toBe(1500);
   });
 });
