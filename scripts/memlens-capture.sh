@@ -15,8 +15,8 @@
 #
 # To unpack it by hand use `tar -xzif` (GNU tar stops after the first member without -i).
 #
-# POSIX sh; runs under busybox. Needs only cat, mkdir, date, sleep, tar and gzip; uses awk, rm, wc,
-# crictl, kubectl, docker and dmesg when they are there.
+# POSIX sh; runs under busybox. Needs only cat, mkdir, date, sleep, tar and gzip; uses awk, rm,
+# mktemp, wc, crictl, kubectl, docker and dmesg when they are there.
 # Usage: memlens-capture.sh [-r ROOT] [-i SECONDS] [-n COUNT | -d DURATION] [-o FILE] [-m CGROUPFS] [-q]
 set -u
 
@@ -53,6 +53,8 @@ for `memlens analyze`.
   -q           quiet: print only errors
 
 Ctrl-C stops early and still writes everything captured so far.
+Exit status: 0 written (also after Ctrl-C), 2 usage or write error, 130 stopped before the
+first snapshot.
 
 Examples:
   memlens-capture.sh -d 10m -o /var/tmp/node-a.tar.gz
@@ -109,7 +111,8 @@ is_uint "$COUNT" && [ "$COUNT" -ge 1 ] || die "-n must be a whole number >= 1, g
 
 # has_memory FILE: true when a cgroup.controllers file lists the memory controller.
 has_memory() {
-  IFS= read -r line <"$1" 2>/dev/null || [ -n "${line:-}" ] || return 1
+  line=
+  IFS= read -r line <"$1" 2>/dev/null || [ -n "$line" ] || return 1
   case " $line " in *" memory "*) return 0 ;; esac
   return 1
 }
@@ -202,7 +205,7 @@ while read -r key value _; do
     BOOT=$value
     break
   fi
-done </proc/stat 2>/dev/null
+done 2>/dev/null </proc/stat
 KERNEL=$(cat /proc/sys/kernel/osrelease 2>/dev/null) || KERNEL=unknown
 START_EPOCH=$(date -u +%s) || die "date does not work here"
 [ -n "$OUT" ] || OUT="memlens-capture-$HOST-$START_EPOCH.tar.gz"
