@@ -16,6 +16,8 @@ export type Layout =
   | 'hybrid-v1-cgroupfs'
   | 'nested-v1-cgroupfs'
   | 'docker-v1-cgroupfs'
+  | 'docker-v1-systemd'
+  | 'docker-v2-cgroupfs'
   | 'docker-v2-systemd';
 
 export const LAYOUTS: Layout[] = [
@@ -26,6 +28,8 @@ export const LAYOUTS: Layout[] = [
   'hybrid-v1-cgroupfs',
   'nested-v1-cgroupfs',
   'docker-v1-cgroupfs',
+  'docker-v1-systemd',
+  'docker-v2-cgroupfs',
   'docker-v2-systemd',
 ];
 
@@ -251,7 +255,7 @@ interface Node {
 
 /** Builds a fake cgroup filesystem for a layout under `dir` and says what a capture should find. */
 export function makeFakeCgroupFs(dir: string, layout: Layout): FakeCgroupFs {
-  const v2 = layout.startsWith('v2') || layout === 'docker-v2-systemd';
+  const v2 = layout.includes('v2');
   const systemd = layout.includes('systemd');
   const docker = layout.startsWith('docker');
   const base = join(dir, 'sys-fs-cgroup');
@@ -335,11 +339,11 @@ export function makeFakeCgroupFs(dir: string, layout: Layout): FakeCgroupFs {
       'memory.stat': v2Files(sum([a, b, pause]))['memory.stat'],
       'memory.pressure': v2Files(ZERO)['memory.pressure'],
     });
-    if (!docker) write(join(base, 'system.slice', 'containerd.service'), v2Files(pause));
+    if (!(docker && systemd)) write(join(base, 'system.slice', 'containerd.service'), v2Files(pause));
   } else {
     write(mount, v1Files(sum([a, b, pause, pause]), sum([a, b, pause, pause])));
     for (const c of ['cpu', 'cpuacct', 'pids']) write(join(base, c), { 'cgroup.procs': '', tasks: '' });
-    if (!docker) write(join(mount, 'system.slice', 'containerd.service'), v1Files(pause, pause));
+    if (!(docker && systemd)) write(join(mount, 'system.slice', 'containerd.service'), v1Files(pause, pause));
     if (layout === 'hybrid-v1-cgroupfs')
       write(join(base, 'unified'), { 'cgroup.controllers': '\n', 'cgroup.procs': '' });
   }
