@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { CompositionData } from './data.js';
+import type { CompositionData, SeriesDef } from './data.js';
 import { CHART_CONFIG, KILL_COLOR, LINE_COLORS, PART_COLORS } from './theme.js';
 
 export interface CompositionOptions {
@@ -13,8 +13,18 @@ export interface CompositionOptions {
 export const MEASURED_OPACITY = 0.85;
 export const ESTIMATED_OPACITY = 0.35;
 
-const colorOf = (field: string, table: Record<string, string>) =>
-  table[field.replace(/ \(estimated\)$/, '')] ?? '#999999';
+/**
+ * Up to this many samples each is drawn as a step (a snapshot holds until the next one); denser
+ * series as straight segments, which look the same at that density and halve the SVG.
+ */
+export const STEP_MAX_POINTS = 120;
+
+const colorOf = (s: SeriesDef, table: Record<string, string>) =>
+  table[s.label.replace(/ \(estimated\)$/, '')] ?? '#999999';
+
+/** A vega expression mapping a column name to its label (fold yields column names). */
+const labelExpr = (defs: SeriesDef[], field: string) =>
+  `${JSON.stringify(Object.fromEntries(defs.map((d) => [d.column, d.label])))}[datum.${field}]`;
 
 /**
  * One container's memory over time: what usage is made of, stacked (anon, shmem, kernel, active
@@ -22,6 +32,7 @@ const colorOf = (field: string, table: Record<string, string>) =>
  * red rule at each OOM kill (the band before it is the interval the kill happened in).
  */
 export function compositionSpec(d: CompositionData, opts: CompositionOptions = {}): TopLevelSpec {
+  const interpolate = d.rows.length > STEP_MAX_POINTS ? ('linear' as const) : ('step-after' as const);
   const x = {
     field: 't',
     type: 'temporal' as const,
@@ -30,9 +41,16 @@ export function compositionSpec(d: CompositionData, opts: CompositionOptions = {
     axis: { format: '%H:%M:%S', labelOverlap: true as const, grid: false },
   };
   const yTitle = `memory (${d.unit.name})`;
-  const partFields = d.parts.map((p) => p.field);
-  const lineFields = d.lines.map((l) => l.field);
-  const estimated = d.parts.filter((p) => p.estimated).map((p) => p.field);
+  const partLabels = d.parts.map((p) => p.label);
+  const lineLabels = d.lines.map((l) => l.label);
+  const estimated = d.parts.filter((p) => p.estimated).map((p) => p.label);
+  const zoom = [
+    {
+      name: 'zoom',
+      select: { type: 'interval' as const, encodings: ['x' as const] },
+      bind: 'scales' as const,
+    },
+  ];
   const layer: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [];
 
   if (d.kills.length) {
@@ -42,16 +60,16 @@ export function compositionSpec(d: CompositionData, opts: CompositionOptions = {
       encoding: { x: { ...x, field: 'from' }, x2: { field: 'to' } },
     });
   }
-  if (partFields.length) {
+  if (d.parts.length) {
     layer.push({
-      data: { values: d.rows },
       name: 'parts',
-      // fold loses the declared order; `order` restores the stack bottom to top.
       transform: [
-        { fold: partFields, as: ['part', 'value'] },
-        { calculate: `indexof(${JSON.stringify(partFields)}, datum.part)`, as: 'order' },
+        { fold: d.parts.map((p) => p.column), as: ['column', 'value'] },
+        { calculate: labelExpr(d.parts, 'column'), as: 'part' },
+        // fold loses the declared order; `order` restores the stack bottom to top.
+        { calculate: `indexof(${JSON.stringify(d.parts.map((p) => p.column))}, datum.column)`, as: 'order' },
       ],
-      mark: { type: 'area', interpolate: 'step-after' },
+      mark: { type: 'area', interpolate },
       encoding: {
         x,
         y: { field: 'value', type: 'quantitative', stack: 'zero', title: yTitle },
@@ -59,7 +77,7 @@ export function compositionSpec(d: CompositionData, opts: CompositionOptions = {
           field: 'part',
           type: 'nominal',
           title: 'made of',
-          scale: { domain: partFields, range: partFields.map((f) => colorOf(f, PART_COLORS)) },
+          scale: { domain: partLabels, range: d.parts.map((p) => colorOf(p, PART_COLORS)) },
           legend: { orient: 'right' },
         },
         order: { field: 'order', type: 'quantitative' },
@@ -70,15 +88,17 @@ export function compositionSpec(d: CompositionData, opts: CompositionOptions = {
             }
           : { value: MEASURED_OPACITY },
       },
-      params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
+      params: zoom,
     });
   }
-  if (lineFields.length) {
+  if (d.lines.length) {
     layer.push({
-      data: { values: d.rows },
       name: 'lines',
-      transform: [{ fold: lineFields, as: ['line', 'value'] }],
-      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.6 },
+      transform: [
+        { fold: d.lines.map((l) => l.column), as: ['column', 'value'] },
+        { calculate: labelExpr(d.lines, 'column'), as: 'line' },
+      ],
+      mark: { type: 'line', interpolate, strokeWidth: 1.6 },
       encoding: {
         x,
         y: { field: 'value', type: 'quantitative', stack: null, title: yTitle },
@@ -86,28 +106,22 @@ export function compositionSpec(d: CompositionData, opts: CompositionOptions = {
           field: 'line',
           type: 'nominal',
           title: 'lines',
-          scale: { domain: lineFields, range: lineFields.map((f) => colorOf(f, LINE_COLORS)) },
+          scale: { domain: lineLabels, range: d.lines.map((l) => colorOf(l, LINE_COLORS)) },
           legend: { orient: 'right' },
         },
         strokeDash: {
           field: 'line',
           type: 'nominal',
-          scale: {
-            domain: lineFields,
-            range: lineFields.map((f) => (f.startsWith('limit') ? [6, 3] : [1, 0])),
-          },
+          scale: { domain: lineLabels, range: d.lines.map((l) => (l.column === 'limit' ? [6, 3] : [1, 0])) },
         },
       },
-      ...(partFields.length
-        ? {}
-        : { params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }] }),
-    } as (typeof layer)[number]);
+      ...(d.parts.length ? {} : { params: zoom }),
+    });
   }
   if (d.kills.length) {
+    const kills = d.kills.map((k) => ({ ...k, label: k.kills > 1 ? `OOM kill ×${k.kills}` : 'OOM kill' }));
     layer.push({
-      data: {
-        values: d.kills.map((k) => ({ ...k, label: k.kills > 1 ? `OOM kill ×${k.kills}` : 'OOM kill' })),
-      },
+      data: { values: kills },
       name: 'oom-kills',
       mark: { type: 'rule', stroke: KILL_COLOR, strokeWidth: 2 },
       encoding: {
@@ -116,9 +130,7 @@ export function compositionSpec(d: CompositionData, opts: CompositionOptions = {
       },
     });
     layer.push({
-      data: {
-        values: d.kills.map((k) => ({ ...k, label: k.kills > 1 ? `OOM kill ×${k.kills}` : 'OOM kill' })),
-      },
+      data: { values: kills },
       name: 'oom-kill-labels',
       // Along the rule, reading downwards from the top: clear of the limit line and of other kills.
       mark: {
@@ -137,17 +149,17 @@ export function compositionSpec(d: CompositionData, opts: CompositionOptions = {
   }
   if (opts.hover && d.rows.length) {
     layer.push({
-      data: { values: d.rows },
+      name: 'hover',
       mark: { type: 'rule', stroke: '#888888', strokeWidth: 6 },
       encoding: {
         x,
         opacity: { condition: { param: 'hover', empty: false, value: 0.3 }, value: 0 },
         tooltip: [
           { field: 't', type: 'temporal', title: 'time (UTC)', format: '%Y-%m-%d %H:%M:%S' },
-          ...[...lineFields, ...partFields].map((f) => ({
-            field: f,
+          ...[...d.lines, ...d.parts].map((s) => ({
+            field: s.column,
             type: 'quantitative' as const,
-            title: `${f} (${d.unit.name})`,
+            title: `${s.label} (${d.unit.name})`,
             format: ',.1f',
           })),
         ],
@@ -166,7 +178,8 @@ export function compositionSpec(d: CompositionData, opts: CompositionOptions = {
     width: opts.width ?? 620,
     height: opts.height ?? 220,
     config: CHART_CONFIG,
-    resolve: { scale: { y: 'shared' } },
+    // The samples once, shared by the layers that draw them; the kill layers bring their own.
+    data: { values: d.rows },
     layer,
   };
 }

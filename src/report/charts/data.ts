@@ -62,9 +62,10 @@ export function fleetData(r: AnalysisResult, hrefOf: (c: ContainerSummary) => st
 
 /** A layer of the composition stack or a reference line: which column, under which name. */
 export interface SeriesDef {
-  /** Field of the wide rows; equals the legend label. */
-  field: string;
+  /** Field of the wide rows (short: it repeats in every row of an interactive page's data). */
   column: MetricName;
+  /** Legend label; ends in " (estimated)" for estimated columns. */
+  label: string;
   estimated: boolean;
 }
 
@@ -108,8 +109,11 @@ export interface CompositionData {
   drawn: number;
 }
 
-/** Most samples a detail chart draws; longer series keep each bucket's lowest and highest usage. */
-export const MAX_POINTS = 400;
+/**
+ * Most samples a detail chart draws: about one per 2 px of a 620 px chart. Longer series keep
+ * each bucket's lowest and highest usage, so spikes and dips survive.
+ */
+export const MAX_POINTS = 300;
 
 export function compositionData(
   r: AnalysisResult,
@@ -122,7 +126,7 @@ export function compositionData(
     const p: Provenance | undefined = prov[d.column];
     if (!p || !s.col(d.column)) return undefined;
     const estimated = p === 'estimated';
-    return { field: d.label + (estimated ? ESTIMATED_SUFFIX : ''), column: d.column, estimated };
+    return { column: d.column, label: d.label + (estimated ? ESTIMATED_SUFFIX : ''), estimated };
   };
   const parts = PARTS.map(def).filter((d) => d !== undefined);
   const lines = LINES.map(def).filter((d) => d !== undefined);
@@ -151,13 +155,13 @@ export function compositionData(
     for (const d of [...parts, ...lines]) {
       const v = s.col(d.column)![i];
       // Unknown stays unknown; an infinite limit is "no limit", which has no line.
-      row[d.field] = Number.isFinite(v) ? inUnit(v, unit) : null;
+      row[d.column] = Number.isFinite(v) ? inUnit(v, unit) : null;
     }
     return row;
   });
   const limit = lines.find((l) => l.column === 'limit');
   const linesShown =
-    limit && rows.every((row) => row[limit.field] === null) ? lines.filter((l) => l !== limit) : lines;
+    limit && rows.every((row) => row[limit.column] === null) ? lines.filter((l) => l !== limit) : lines;
   return {
     key: c.entity.key,
     unit,

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { FleetData } from './data.js';
+import type { FleetData, FleetPoint } from './data.js';
 import { SEVERITIES } from './data.js';
 import { CHART_CONFIG, SEVERITY_COLORS, SEVERITY_SHAPES } from './theme.js';
 
@@ -28,7 +28,7 @@ export function fleetOverviewSpec(data: FleetData, opts: FleetOptions = {}): Top
   const domain = [0, Math.ceil(max * 20) / 20];
   const x = { field: 'usageRatio', type: 'quantitative' as const, scale: { domain, nice: false } };
   const y = { field: 'workingSetRatio', type: 'quantitative' as const, scale: { domain, nice: false } };
-  const labelled = data.points.filter((p) => p.severity !== 'ok').slice(-MAX_LABELS);
+  const labelled = labelsOf(data.points.filter((p) => p.severity !== 'ok')).slice(-MAX_LABELS);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: `Fleet overview: ${data.points.length} containers, peak usage and peak working set as shares of the limit.`,
@@ -110,14 +110,33 @@ export function fleetOverviewSpec(data: FleetData, opts: FleetOptions = {}): Top
         data: { values: labelled.filter((p) => p.usageRatio <= domain[1] * 0.6) },
         name: 'point-labels-right',
         mark: { type: 'text', align: 'left', dx: 8, dy: -6, fontSize: 10, limit: 200 },
-        encoding: { x, y, text: { field: 'key' } },
+        encoding: { x, y, text: { field: 'label' } },
       },
       {
         data: { values: labelled.filter((p) => p.usageRatio > domain[1] * 0.6) },
         name: 'point-labels-left',
         mark: { type: 'text', align: 'right', dx: -8, dy: -6, fontSize: 10, limit: 200 },
-        encoding: { x, y, text: { field: 'key' } },
+        encoding: { x, y, text: { field: 'label' } },
       },
     ],
   };
+}
+
+/**
+ * One name per spot: containers within about 2.5 % of each other on both axes would print their
+ * names on top of each other, so the spot shows the most severe one's name and "+N".
+ */
+export function labelsOf(points: readonly FleetPoint[]): (FleetPoint & { label: string })[] {
+  const cells = new Map<string, FleetPoint[]>();
+  for (const p of points) {
+    const cell = `${Math.round(p.usageRatio * 40)}:${Math.round(p.workingSetRatio * 40)}`;
+    const list = cells.get(cell) ?? [];
+    list.push(p);
+    cells.set(cell, list);
+  }
+  // Points are ordered least to most severe; the last of each spot is its most severe.
+  return [...cells.values()].map((list) => {
+    const top = list[list.length - 1];
+    return { ...top, label: list.length > 1 ? `${top.key} +${list.length - 1}` : top.key };
+  });
 }

@@ -43,6 +43,7 @@ export const CHART_CONFIG: Config = {
   font: FONT,
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', gridOpacity: 0.6 },
-  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', labelLimit: 220 },
+  // Legend labels are memlens's own words (layer and line names): never cut them.
+  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', labelLimit: 0 },
   title: { fontSize: 13, anchor: 'start', fontWeight: 'bold' },
 };

@@ -38,7 +38,7 @@ export function containerSection(
     e.cgroupVersion && `cgroup v${e.cgroupVersion}`,
   ].filter((x): x is string => Boolean(x));
   const d = chart.composition;
-  const estimated = d ? d.parts.filter((p) => p.estimated).map((p) => p.field) : [];
+  const estimated = d ? d.parts.filter((p) => p.estimated).map((p) => p.label) : [];
   const caption = html`${
     estimated.length
       ? html`<strong>Estimated</strong> (pale): ${estimated.join(', ')}, derived from other series, not measured. `

@@ -66,13 +66,21 @@ export function jsonForScript(value: unknown): string {
  */
 export function assertSafeSvg(svg: string): SafeHtml {
   if (!svg.startsWith('<svg')) throw new Error('chart renderer returned something other than SVG');
-  for (const m of svg.matchAll(/<\s*([a-zA-Z][\w:-]*)([^>]*)>/g)) {
+  for (const m of svg.matchAll(/<\s*([a-zA-Z][\w:-]*)((?:\s+[^\s=>]+\s*=\s*"[^"]*")*)\s*\/?>/g)) {
     const [, tag, attrs] = m;
     if (/^(script|foreignObject|iframe|object|embed|style)$/i.test(tag))
       throw new Error(`chart SVG contains a <${tag}> element`);
-    if (/\son[a-z]+\s*=/i.test(attrs)) throw new Error('chart SVG contains an event handler attribute');
-    const href = /\s(?:xlink:)?href\s*=\s*"([^"]*)"/i.exec(attrs);
-    if (href && !href[1].startsWith('#')) throw new Error('chart SVG links outside the page');
+    // Names only: a value may well contain "onerror=" as escaped text of a label.
+    for (const a of attrs.matchAll(/\s+([^\s=>]+)\s*=\s*"([^"]*)"/g)) {
+      const [, name, value] = a;
+      if (/^on/i.test(name)) throw new Error('chart SVG contains an event handler attribute');
+      if (/(^|:)href$/i.test(name) && !value.startsWith('#'))
+        throw new Error('chart SVG links outside the page');
+    }
   }
+  // Every tag must have parsed as name + double-quoted attributes; anything else is not vega's output.
+  const tags = svg.match(/<[^/!?][^>]*>/g)?.length ?? 0;
+  const parsed = [...svg.matchAll(/<\s*([a-zA-Z][\w:-]*)((?:\s+[^\s=>]+\s*=\s*"[^"]*")*)\s*\/?>/g)].length;
+  if (tags !== parsed) throw new Error('chart SVG has a tag memlens cannot check');
   return new SafeHtml(svg);
 }
