@@ -175,6 +175,12 @@ export function compositionSpec(d: CompositionData, opts: CompositionOptions = {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: `Memory composition of ${d.key} over time, in ${d.unit.name}.`,
+    // The key in the chart itself: a PNG pasted into a ticket has no heading around it.
+    title: {
+      text: d.key,
+      subtitle: 'what memory is made of over time, with usage, working set and limit',
+      limit: 560,
+    },
     width: opts.width ?? 620,
     height: opts.height ?? 220,
     config: CHART_CONFIG,

@@ -32,6 +32,10 @@ export function fleetOverviewSpec(data: FleetData, opts: FleetOptions = {}): Top
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: `Fleet overview: ${data.points.length} containers, peak usage and peak working set as shares of the limit.`,
+    title: {
+      text: 'Fleet overview',
+      subtitle: `${data.points.length} container${data.points.length === 1 ? '' : 's'}: peak working set against peak usage, as shares of the limit`,
+    },
     width: opts.width ?? 560,
     height: opts.height ?? 360,
     config: CHART_CONFIG,

@@ -19,7 +19,7 @@ export const CSS = `
   }
   .chart svg .role-axis-label text, .chart svg .role-axis-title text,
   .chart svg .role-legend-label text, .chart svg .role-legend-title text,
-  .chart svg .role-title-text text, .chart svg [class*="point_labels"] text { fill: var(--fg); }
+  .chart svg .role-title-text text, .chart svg .role-title-subtitle text, .chart svg [class*="point_labels"] text { fill: var(--fg); }
   .chart svg .role-axis-grid line { stroke: #3b414b; }
   .chart svg .role-axis-domain line, .chart svg .role-axis-tick line { stroke: #7d848e; }
   .chart svg [stroke="#333333"] { stroke: #e3e6ea; }
