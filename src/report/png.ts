@@ -19,6 +19,7 @@ export async function writePngs(r: AnalysisResult, dir: string, opts: PngOptions
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   for (const c of charts) {
+    if (c.svg === null) continue;
     const png = new Resvg(c.svg, {
       background: '#ffffff',
       fitTo: { mode: 'zoom', value: opts.zoom ?? 2 },

@@ -178,8 +178,8 @@ export function compositionSpec(d: CompositionData, opts: CompositionOptions = {
     // The key in the chart itself: a PNG pasted into a ticket has no heading around it.
     title: {
       text: d.key,
-      subtitle: 'what memory is made of over time, with usage, working set and limit',
-      limit: 560,
+      subtitle: `memory composition over time (${d.unit.name})`,
+      limit: 600,
     },
     width: opts.width ?? 620,
     height: opts.height ?? 220,

@@ -28,7 +28,9 @@ export interface ChartPlan {
 }
 
 export interface RenderedChart extends ChartPlan {
-  svg: string;
+  /** The static chart; null when it could not be drawn (then `error` says why). */
+  svg: string | null;
+  error?: string;
 }
 
 export interface ReportLayout {
@@ -108,8 +110,24 @@ export function renderCharts(r: AnalysisResult, maxDetail = MAX_DETAIL_CHARTS): 
     p = (async () => {
       const out: RenderedChart[] = [];
       // One at a time: vega's views are CPU-bound, and this keeps memory flat for big fleets.
-      for (const plan of planCharts(r, layoutOf(r, maxDetail)))
-        out.push({ ...plan, svg: uniqueIds(await renderSvg(plan.spec), plan.id) });
+      for (const plan of planCharts(r, layoutOf(r, maxDetail))) {
+        const d = plan.composition;
+        if (d && d.parts.length + d.lines.length === 0) {
+          out.push({ ...plan, svg: null, error: 'no memory series to draw for this container' });
+          continue;
+        }
+        // Like a pass that throws, a chart that cannot be drawn is reported in its place; the
+        // rest of the report still renders.
+        try {
+          out.push({ ...plan, svg: uniqueIds(await renderSvg(plan.spec), plan.id) });
+        } catch (e) {
+          out.push({
+            ...plan,
+            svg: null,
+            error: `chart could not be drawn: ${e instanceof Error ? e.message : String(e)}`,
+          });
+        }
+      }
       return out;
     })();
     byMax.set(maxDetail, p);

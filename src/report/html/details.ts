@@ -13,7 +13,11 @@ type Extras = { narrative?: string | null };
 /** A chart as a figure: the static SVG (always), its caption, and an id the interactive loader finds. */
 export function chartFigure(chart: RenderedChart, caption: SafeHtml | string): SafeHtml {
   return html`<figure class="chart" id="chart-${chart.id}" data-kind="${chart.kind}">
-<div class="static" role="img" aria-label="${chart.spec.description ?? chart.title}">${assertSafeSvg(chart.svg)}</div>
+${
+  chart.svg === null
+    ? html`<p class="chart-missing muted">${chart.error ?? 'no chart'}</p>`
+    : html`<div class="static" role="img" aria-label="${chart.spec.description ?? chart.title}">${assertSafeSvg(chart.svg)}</div>`
+}
 <figcaption>${caption}</figcaption>
 </figure>`;
 }

@@ -69,7 +69,7 @@ ${details.map((c) => containerSection(r, c.container!, c, opts.tz))}</section>`
   let scriptSrc = "'none'";
   if (opts.interactive) {
     const runtime = await loadRuntime();
-    scripts = html`${charts.map(islandOf)}
+    scripts = html`${charts.filter((c) => c.svg !== null).map(islandOf)}
 ${runtime.scripts.map((s) => html`<script>${raw(s)}</script>`)}`;
     scriptSrc = cspHashes(runtime.scripts).join(' ');
   }

@@ -106,5 +106,8 @@ footer { margin-top: 3rem; font-size: .8rem; color: var(--muted); }
   .detail, .overview { grid-template-columns: minmax(0, 1fr); }
   figure.chart svg { max-width: 100%; }
   .table-wrap { overflow: visible; }
+  table { font-size: 8.5pt; }
+  th { white-space: normal; }
+  th, td { padding: .25rem .3rem; }
 }
 `;

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeDatasets } from '../../../src/analyze.js';
+import type { Dataset } from '../../../src/import/types.js';
 import { metricDef } from '../../../src/model/metrics.js';
+import { SampleTableBuilder } from '../../../src/model/samples.js';
 import { MAX_DETAIL_CHARTS } from '../../../src/report/charts/index.js';
 import { escapeHtml } from '../../../src/report/html/escape.js';
 import { GLOSSARY } from '../../../src/report/html/glossary.js';
@@ -106,6 +108,35 @@ describe('report.html from a Prometheus export with hostile labels', () => {
       expect(csp).toContain(`'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`);
     expect(csp).not.toContain('unsafe-eval');
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+  });
+});
+
+describe('report.html at the edges', () => {
+  it('renders an input with no containers', async () => {
+    const html = await renderHtml(analyzeDatasets([promDataset([])]));
+    expect(html).toContain('No containers found in the inputs.');
+    expect(html).toContain('id="chart-fleet"');
+    expect(html).not.toContain('<article');
+  });
+
+  it('says so in place of a chart that has nothing to draw, and renders the rest', async () => {
+    const b = new SampleTableBuilder();
+    const failcnt = b.fieldId('container_memory_failcnt');
+    const labels = { namespace: 'ns', pod: 'p', container: 'c', id: '/kubepods/podx/abc' };
+    const s = b.seriesId('only-failcnt');
+    for (let i = 0; i < 5; i++) b.set(b.row(s, 1_795_800_000_000 + i * 15_000), failcnt, i);
+    const ds: Dataset = {
+      kind: 'metrics',
+      input: { path: 'failcnt.json', format: 'prometheus-api-json', warnings: [], details: {} },
+      table: b.build(),
+      hints: [{ labels }],
+    };
+    const r = analyzeDatasets([ds]);
+    expect(r.containers).toHaveLength(1);
+    const html = await renderHtml(r, { interactive: true });
+    expect(html).toContain('no memory series to draw for this container');
+    // No data island for it: the live page would have nothing to embed.
+    expect(html).not.toContain(`data-chart="chart-c-${r.containers[0].entity.index}"`);
   });
 });
 
