@@ -29,8 +29,8 @@ describe('--png', () => {
     expect(written.map((p) => basename(p))).toContain('fleet-overview.png');
     for (const [i, path] of written.entries()) {
       const png = await readFile(path);
-      const svgWidth = Number(/width="(\d+)"/.exec(charts[i].svg)![1]);
-      const svgHeight = Number(/height="(\d+)"/.exec(charts[i].svg)![1]);
+      const svgWidth = Number(/width="(\d+)"/.exec(charts[i].svg!)![1]);
+      const svgHeight = Number(/height="(\d+)"/.exec(charts[i].svg!)![1]);
       expect(pngSize(png)).toEqual({ width: svgWidth * 2, height: svgHeight * 2 });
       // A chart, not a blank image: compressed size well above an empty canvas of that size.
       expect(png.length).toBeGreaterThan(20_000);
