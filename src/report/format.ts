@@ -7,6 +7,7 @@ const OFFSET_RE = /^([+-])(\d{2}):?(\d{2})$/;
 /** "2026-11-27 21:16:50 Europe/Berlin": a wall-clock time in an IANA zone or a fixed offset. */
 export function formatInZone(ms: number, tz: string): string {
   if (!Number.isFinite(ms)) return '?';
+  if (/^z$/i.test(tz)) return formatInZone(ms, 'UTC');
   const off = OFFSET_RE.exec(tz);
   if (off) {
     const shift = (off[1] === '-' ? -1 : 1) * (Number(off[2]) * 60 + Number(off[3])) * 60_000;
@@ -31,7 +32,7 @@ export function formatInZone(ms: number, tz: string): string {
 
 /** True when `tz` is an IANA zone name this Node knows, or a fixed offset like +02:00. */
 export function isTimeZone(tz: string): boolean {
-  if (OFFSET_RE.test(tz)) return true;
+  if (OFFSET_RE.test(tz) || /^z$/i.test(tz)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;

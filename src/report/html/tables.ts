@@ -17,7 +17,9 @@ export function findingsTable(r: AnalysisResult, layout: ReportLayout, tz?: stri
     const c = byEntity.get(f.entity.index);
     const from = times(f.from, tz);
     const to = times(f.to, tz);
-    const when = f.from === f.to ? from.utc : `${from.utc} – ${to.utc.replace(/^\d{4}-\d{2}-\d{2} /, '')}`;
+    // The end without its date when it is the same day: "2026-11-27 19:16:54 UTC – 19:16:55 UTC".
+    const sameDay = from.utc.slice(0, 10) === to.utc.slice(0, 10);
+    const when = f.from === f.to ? from.utc : `${from.utc} – ${sameDay ? to.utc.slice(11) : to.utc}`;
     return html`<tr class="${f.severity}">
 <td>${badge(f.severity)}</td>
 <td class="key">${c ? html`<a href="${layout.anchorOf(c)}">${f.entity.key}</a>` : f.entity.key}</td>
