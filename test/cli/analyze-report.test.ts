@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-import { V1_CAPTURE } from '../helpers/fixture.js';
+import { V1_CAPTURE } from '../helpers/capture.js';
 
 let dir: string;
 beforeAll(async () => {

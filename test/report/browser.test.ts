@@ -11,7 +11,7 @@ import { analyzeDatasets } from '../../src/analyze.js';
 import { layoutOf } from '../../src/report/charts/index.js';
 import { RENDERERS } from '../../src/report/index.js';
 import type { AnalysisResult } from '../../src/result.js';
-import { analyzeCapture } from '../helpers/fixture.js';
+import { analyzeCapture } from '../helpers/capture.js';
 import { incidentExport } from '../helpers/prom-export.js';
 
 /**

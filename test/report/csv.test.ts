@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeDatasets } from '../../src/analyze.js';
 import { containersCsv } from '../../src/report/csv.js';
 import { toFindingsJson } from '../../src/result.js';
-import { analyzeCapture } from '../helpers/fixture.js';
+import { analyzeCapture } from '../helpers/capture.js';
 import { incidentExport } from '../helpers/prom-export.js';
 
 const num = (v: string) => (v === '' ? null : Number(v));

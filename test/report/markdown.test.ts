@@ -4,7 +4,7 @@ import { summaryMarkdown } from '../../src/report/markdown.js';
 import { verdictSentence } from '../../src/report/verdict.js';
 import { toFindingsJson } from '../../src/result.js';
 import { formatBytes, formatPercent } from '../../src/util/bytes.js';
-import { analyzeCapture } from '../helpers/fixture.js';
+import { analyzeCapture } from '../helpers/capture.js';
 import { incidentExport } from '../helpers/prom-export.js';
 
 /** Rows of the Markdown table under `heading`, split into cells (escaped pipes kept). */

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderCharts } from '../../src/report/charts/index.js';
 import { writePngs } from '../../src/report/png.js';
-import { analyzeCapture } from '../helpers/fixture.js';
+import { analyzeCapture } from '../helpers/capture.js';
 
 const dirs: string[] = [];
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeDatasets } from '../../src/analyze.js';
 import { verdictSentence } from '../../src/report/verdict.js';
-import { analyzeCapture } from '../helpers/fixture.js';
+import { analyzeCapture } from '../helpers/capture.js';
 import { incidentExport, MiB, promDataset } from '../helpers/prom-export.js';
 
 describe('verdictSentence', () => {

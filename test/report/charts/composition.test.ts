@@ -5,7 +5,7 @@ import { compositionSpec, ESTIMATED_OPACITY } from '../../../src/report/charts/c
 import { compositionData, MAX_POINTS, PARTS, pickRows } from '../../../src/report/charts/data.js';
 import { compileSpec, renderSvg } from '../../../src/report/charts/render.js';
 import type { AnalysisResult } from '../../../src/result.js';
-import { analyzeCapture } from '../../helpers/fixture.js';
+import { analyzeCapture } from '../../helpers/capture.js';
 import { incidentExport, MiB, promDataset } from '../../helpers/prom-export.js';
 
 type Layer = {

@@ -9,7 +9,7 @@ import {
 } from '../../../src/report/charts/fleet-overview.js';
 import { compileSpec, renderSvg } from '../../../src/report/charts/render.js';
 import type { AnalysisResult } from '../../../src/result.js';
-import { analyzeCapture } from '../../helpers/fixture.js';
+import { analyzeCapture } from '../../helpers/capture.js';
 import { incidentExport } from '../../helpers/prom-export.js';
 
 type Layer = {

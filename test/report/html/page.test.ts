@@ -10,7 +10,7 @@ import { GLOSSARY } from '../../../src/report/html/glossary.js';
 import { renderHtml } from '../../../src/report/html/page.js';
 import { verdictSentence } from '../../../src/report/verdict.js';
 import type { AnalysisResult } from '../../../src/result.js';
-import { analyzeCapture } from '../../helpers/fixture.js';
+import { analyzeCapture } from '../../helpers/capture.js';
 import { incidentExport, MiB, type PromContainer, promDataset } from '../../helpers/prom-export.js';
 
 let capture: AnalysisResult;
