@@ -8,6 +8,9 @@ import type { ContainerSeverity, FindingDraft, Severity } from './passes/types.j
 import { SEVERITY_RANK } from './passes/types.js';
 import { lastKnown, maxKnown } from './util/series.js';
 import { iso } from './util/time.js';
+import { narrativeOf } from './verdict/narrative.js';
+import type { Recommendation } from './verdict/recommend.js';
+import { recommendLimit } from './verdict/recommend.js';
 
 export const SCHEMA = 'memlens/findings@1';
 
@@ -32,9 +35,13 @@ export interface ContainerSummary {
   /** Share of usage that was inactive file cache at the moment of peak usage (null if unknown). */
   cacheShareAtPeak: number | null;
   recommendedLimitBytes: number | null;
+  /** How the recommendation compares with the current limit, and how it was reached. */
+  recommendation: Recommendation | null;
   severity: ContainerSeverity;
   /** Title of the most severe finding, or null. */
   verdict: string | null;
+  /** One paragraph: the container's incident timeline from its findings, and the recommendation. */
+  narrative: string;
 }
 
 /** A finding with its words. */
@@ -46,6 +53,8 @@ export interface Finding {
   title: string;
   message: string;
   evidence: Record<string, number>;
+  /** The pass's evidence as returned, words included (for the narrative); not in findings.json. */
+  rawEvidence: FindingDraft['evidence'];
   from: number;
   to: number;
 }
@@ -79,6 +88,7 @@ export function toFindings(drafts: FindingDraft[], passOf: (code: FindingCode) =
       entity: d.entity,
       ...findingText(d.code, d.evidence),
       evidence,
+      rawEvidence: d.evidence,
       from: d.from,
       to: d.to,
     };
@@ -96,15 +106,21 @@ export function summarize(model: MemModel, containers: Entity[], findings: Findi
     const s = seriesOf(model, e);
     const peak = (c: Parameters<typeof s.col>[0]) => nullable(maxKnown(s.col(c)));
     const limit = lastKnown(s.col('limit'));
-    const kills = lastKnown(s.col('oomKills'));
+    const counted = lastKnown(s.col('oomKills'));
     let severity: ContainerSeverity = 'ok';
     let verdict: string | null = null;
+    // Kills from every source the oom-kill pass found (kernel log, Kubernetes…), not only the counter.
+    let kills = 0;
+    let thrashing = false;
     // findings are sorted by severity, so the first one of this container is its verdict
     for (const f of findings) {
       if (f.entity !== e) continue;
       verdict ??= f.title;
       if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[severity]) severity = f.severity;
+      if (f.pass === 'oom-kill' && f.severity === 'critical') kills += f.evidence.kills ?? 0;
+      if (f.code === 'usage-pinned-by-cache/thrashing') thrashing = true;
     }
+    const recommendation = recommendLimit(s, { oomKilled: kills > 0, thrashing }) ?? null;
     const usage = s.col('usage');
     const ws = s.col('workingSet');
     let atPeak = -1;
@@ -113,14 +129,15 @@ export function summarize(model: MemModel, containers: Entity[], findings: Findi
         if (!Number.isNaN(usage[i]) && (atPeak < 0 || usage[i] > usage[atPeak])) atPeak = i;
     const share =
       atPeak >= 0 && ws && usage![atPeak] > 0 ? (usage![atPeak] - ws[atPeak]) / usage![atPeak] : Number.NaN;
+    const peakWs = peak('workingSet');
     return {
       entity: e,
       limitBytes: Number.isFinite(limit) ? limit : null,
       unlimited: limit === Number.POSITIVE_INFINITY,
-      oomKills: Number.isNaN(kills) ? 0 : kills,
+      oomKills: Math.max(Number.isNaN(counted) ? 0 : counted, kills),
       peak: {
         usageBytes: peak('usage'),
-        workingSetBytes: peak('workingSet'),
+        workingSetBytes: peakWs,
         rssBytes: peak('rss'),
         cacheBytes: peak('cache'),
         activeFileBytes: peak('activeFile'),
@@ -128,9 +145,24 @@ export function summarize(model: MemModel, containers: Entity[], findings: Findi
         shmemBytes: peak('shmem'),
       },
       cacheShareAtPeak: nullable(share),
-      recommendedLimitBytes: null,
+      // Held back (short window): scripts see the limit to keep, the narrative says what the data suggests.
+      recommendedLimitBytes:
+        recommendation?.change === 'hold' && Number.isFinite(limit)
+          ? limit
+          : (recommendation?.limitBytes ?? null),
+      recommendation,
       severity,
       verdict,
+      narrative: narrativeOf({
+        entity: e,
+        limitBytes: Number.isFinite(limit) ? limit : null,
+        unlimited: limit === Number.POSITIVE_INFINITY,
+        peakWorkingSetBytes: peakWs,
+        start: s.t[0],
+        end: s.t[s.length - 1],
+        recommendation: recommendation ?? undefined,
+        findings: findings.map((f) => ({ ...f, evidence: f.rawEvidence })),
+      }),
     };
   });
 }
@@ -179,6 +211,7 @@ export function toFindingsJson(r: AnalysisResult) {
       peak: c.peak,
       recommendedLimitBytes: c.recommendedLimitBytes,
       severity: c.severity,
+      narrative: c.narrative,
     })),
     findings: r.findings.map((f) => ({
       pass: f.pass,
