@@ -16,6 +16,14 @@ import { lastKnown } from '../util/series.js';
  * The non-reclaimable peak is what must fit; the working-set peak is what the kubelet and
  * `kubectl top` compare with the limit; a kill means the real need was not seen.
  */
+/** The rule in words, as `memlens explain recommended-limit` and the docs state it. */
+export const RECOMMEND_RULE =
+  'The recommended limit is the largest of: the peak of anon + shmem + kernel memory (what reclaim cannot free) plus nonReclaimableHeadroom; ' +
+  'the peak working set (what the kubelet and `kubectl top` compare with the limit) plus workingSetHeadroom; ' +
+  'after an OOM kill, the current limit × oomBumpRatio (the real peak was cut off); when the file cache thrashes, the current limit. ' +
+  'It is rounded up to a quarter of the power of two below it (…, 96, 112, 128, 160, 192 MiB, …). ' +
+  'A recommendation below the current limit by more than keepWithin is only made on at least minWindowHoursToLower of data; on less, the current limit is kept.';
+
 export interface RecommendOptions {
   nonReclaimableHeadroom: number;
   workingSetHeadroom: number;

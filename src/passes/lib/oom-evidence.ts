@@ -116,15 +116,13 @@ function fromKernelLog(s: Series, kills: KernelOomKill[], events: KillEvent[], o
       continue;
     }
     const beforeWindow = k.at < first - opts.toleranceMs;
-    // A kill the counter saw: attach the kernel's report to it.
-    const match = events.find(
-      (e) =>
-        e.source === 'cgroup' &&
-        e.kernelMatched < e.kills &&
-        (beforeWindow
-          ? e.beforeWindow
-          : !e.beforeWindow && k.at >= e.from - opts.toleranceMs && k.at <= e.to + opts.toleranceMs),
-    );
+    // A kill the counter saw: attach the kernel's report to the nearest counter rise with room.
+    let match: KillEvent | undefined;
+    for (const e of events) {
+      if (e.source !== 'cgroup' || e.kernelMatched >= e.kills || e.beforeWindow !== beforeWindow) continue;
+      if (!beforeWindow && !(k.at >= e.from - opts.toleranceMs && k.at <= e.to + opts.toleranceMs)) continue;
+      if (!match || distance(k.at, e) < distance(k.at, match)) match = e;
+    }
     if (match) {
       match.kernelMatched++;
       match.seenBy.add('kernel-log');
@@ -163,37 +161,77 @@ function fromKernelLog(s: Series, kills: KernelOomKill[], events: KillEvent[], o
 }
 
 function fromKubernetes(s: Series, events: KillEvent[], opts: GatherOptions): void {
-  // Time series from kube-state-metrics: each restart after which the last reason is OOMKilled.
+  // Time series from kube-state-metrics. The reason series exists only once there was a
+  // termination, so each restart whose reason (then or within the next samples) is OOMKilled is a kill.
   const reason = s.col('lastTerminatedOom');
   const restarts = s.col('restarts');
   if (reason && s.has('lastTerminatedOom')) {
-    let prev = -1;
-    for (let i = 0; i < s.length; i++) {
-      if (Number.isNaN(reason[i])) continue;
-      const rNow = restarts?.[i];
-      if (prev < 0) {
-        prev = i;
-        if (reason[i] === 1)
+    const reasonFrom = (i: number) => {
+      for (let j = i; j < s.length && s.t[j] - s.t[i] <= opts.toleranceMs; j++)
+        if (!Number.isNaN(reason[j])) return reason[j];
+      return Number.NaN;
+    };
+    if (restarts && s.has('restarts')) {
+      let prev = -1;
+      for (let i = 0; i < s.length; i++) {
+        if (Number.isNaN(restarts[i])) continue;
+        if (prev < 0) {
+          prev = i;
+          if (restarts[i] > 0 && reasonFrom(i) === 1)
+            add(
+              events,
+              {
+                source: 'kubernetes',
+                kills: 1,
+                from: s.t[i],
+                to: s.t[i],
+                timeKnown: false,
+                beforeWindow: true,
+                before: -1,
+                restarts: restarts[i],
+              },
+              opts,
+            );
+          continue;
+        }
+        if (restarts[i] > restarts[prev] && reasonFrom(i) === 1)
           add(
             events,
             {
               source: 'kubernetes',
               kills: 1,
-              from: s.t[i],
+              from: s.t[prev],
               to: s.t[i],
-              timeKnown: false,
-              beforeWindow: true,
-              before: -1,
-              restarts: known(rNow),
+              timeKnown: true,
+              beforeWindow: false,
+              before: prev,
+              restarts: restarts[i],
             },
             opts,
           );
-        continue;
+        prev = i;
       }
-      const rPrev = restarts?.[prev];
-      const restarted = rNow !== undefined && rPrev !== undefined && rNow > rPrev;
-      const turnedOom = reason[prev] !== 1 && reason[i] === 1;
-      if (reason[i] === 1 && (restarted || turnedOom))
+      return;
+    }
+    // No restart counter: a reason that turns OOMKilled is a kill; one that already is, came before.
+    let prev = -1;
+    for (let i = 0; i < s.length; i++) {
+      if (Number.isNaN(reason[i])) continue;
+      if (prev < 0 && reason[i] === 1)
+        add(
+          events,
+          {
+            source: 'kubernetes',
+            kills: 1,
+            from: s.t[i],
+            to: s.t[i],
+            timeKnown: false,
+            beforeWindow: true,
+            before: -1,
+          },
+          opts,
+        );
+      else if (prev >= 0 && reason[prev] !== 1 && reason[i] === 1)
         add(
           events,
           {
@@ -204,7 +242,6 @@ function fromKubernetes(s: Series, events: KillEvent[], opts: GatherOptions): vo
             timeKnown: true,
             beforeWindow: false,
             before: prev,
-            restarts: known(rNow),
           },
           opts,
         );
@@ -257,12 +294,20 @@ type NewEvent = Omit<KillEvent, 'seenBy' | 'kernelMatched'>;
 function add(events: KillEvent[], e: NewEvent, opts?: GatherOptions): void {
   if (opts) {
     const tol = opts.toleranceMs;
-    const same = events.find(
-      (x) =>
-        SOURCE_ORDER.indexOf(x.source) < SOURCE_ORDER.indexOf(e.source) &&
-        x.beforeWindow === e.beforeWindow &&
-        (e.beforeWindow || (e.from <= x.to + tol && e.to >= x.from - tol)),
-    );
+    // The nearest more trusted event this source has not accounted for yet.
+    let same: KillEvent | undefined;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (const x of events) {
+      if (SOURCE_ORDER.indexOf(x.source) >= SOURCE_ORDER.indexOf(e.source) || x.seenBy.has(e.source))
+        continue;
+      if (x.beforeWindow !== e.beforeWindow) continue;
+      if (!e.beforeWindow && !(e.from <= x.to + tol && e.to >= x.from - tol)) continue;
+      const d = Math.abs((e.from + e.to) / 2 - (x.from + x.to) / 2);
+      if (d < bestDistance) {
+        same = x;
+        bestDistance = d;
+      }
+    }
     if (same) {
       same.seenBy.add(e.source);
       same.restarts ??= e.restarts;
@@ -272,12 +317,13 @@ function add(events: KillEvent[], e: NewEvent, opts?: GatherOptions): void {
   events.push({ ...e, seenBy: new Set([e.source]), kernelMatched: e.source === 'kernel-log' ? e.kills : 0 });
 }
 
+/** 0 inside the event's interval, else how far outside. */
+function distance(t: number, e: KillEvent): number {
+  return t < e.from ? e.from - t : t > e.to ? t - e.to : 0;
+}
+
 function lastIndexAtOrBefore(s: Series, t: number): number {
   let j = -1;
   for (let i = 0; i < s.length && s.t[i] <= t; i++) j = i;
   return j;
-}
-
-function known(v: number | undefined): number | undefined {
-  return v === undefined || Number.isNaN(v) ? undefined : v;
 }
