@@ -3,6 +3,7 @@ import type { FindingCode } from './messages.js';
 import { findingText } from './messages.js';
 import type { Entity, MemModel } from './model/model.js';
 import { seriesOf } from './model/model.js';
+import { PASSES } from './passes/index.js';
 import type { PassStatus } from './passes/runner.js';
 import type { ContainerSeverity, FindingDraft, Severity } from './passes/types.js';
 import { SEVERITY_RANK } from './passes/types.js';
@@ -74,6 +75,7 @@ export interface AnalysisResult {
 }
 
 const SEVERITY_ORDER: Severity[] = ['critical', 'warning', 'info'];
+const PASS_RANK = new Map(PASSES.map((p, i) => [p.id, i]));
 
 /** Drafts → findings with words, sorted by severity, then container, then time. */
 export function toFindings(drafts: FindingDraft[], passOf: (code: FindingCode) => string): Finding[] {
@@ -102,20 +104,37 @@ export function toFindings(drafts: FindingDraft[], passOf: (code: FindingCode) =
 }
 
 export function summarize(model: MemModel, containers: Entity[], findings: Finding[]): ContainerSummary[] {
+  // Each container's findings, in severity order, looked up once (batches have thousands).
+  const byEntity = new Map<Entity, Finding[]>();
+  for (const f of findings) {
+    const list = byEntity.get(f.entity);
+    if (list) list.push(f);
+    else byEntity.set(f.entity, [f]);
+  }
   return containers.map((e) => {
+    const own = byEntity.get(e) ?? [];
     const s = seriesOf(model, e);
     const peak = (c: Parameters<typeof s.col>[0]) => nullable(maxKnown(s.col(c)));
     const limit = lastKnown(s.col('limit'));
     const counted = lastKnown(s.col('oomKills'));
     let severity: ContainerSeverity = 'ok';
-    let verdict: string | null = null;
     // Kills from every source the oom-kill pass found (kernel log, Kubernetes…), not only the counter.
     let kills = 0;
     let thrashing = false;
     // findings are sorted by severity, so the first one of this container is its verdict
-    for (const f of findings) {
-      if (f.entity !== e) continue;
-      verdict ??= f.title;
+    // The verdict: the most severe finding, and among equals the pass first in report order
+    // (an OOM kill before the working set that led to it).
+    const verdictOf = own.reduce<Finding | undefined>(
+      (a, f) =>
+        !a ||
+        SEVERITY_RANK[f.severity] > SEVERITY_RANK[a.severity] ||
+        (f.severity === a.severity && PASS_RANK.get(f.pass)! < PASS_RANK.get(a.pass)!)
+          ? f
+          : a,
+      undefined,
+    );
+    const verdict = verdictOf?.title ?? null;
+    for (const f of own) {
       if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[severity]) severity = f.severity;
       if (f.pass === 'oom-kill' && f.severity === 'critical') kills += f.evidence.kills ?? 0;
       if (f.code === 'usage-pinned-by-cache/thrashing') thrashing = true;
@@ -161,7 +180,7 @@ export function summarize(model: MemModel, containers: Entity[], findings: Findi
         start: s.t[0],
         end: s.t[s.length - 1],
         recommendation: recommendation ?? undefined,
-        findings: findings.map((f) => ({ ...f, evidence: f.rawEvidence })),
+        findings: own.map((f) => ({ ...f, evidence: f.rawEvidence })),
       }),
     };
   });

@@ -1,5 +1,5 @@
 import { finiteLimit } from '../util/series.js';
-import { partsAt } from './lib/parts.js';
+import { partsReader } from './lib/parts.js';
 import type { FindingDraft } from './types.js';
 import { definePass } from './types.js';
 
@@ -44,8 +44,9 @@ export default definePass({
       let estimated = false;
       let first = -1;
       let last = -1;
+      const partsAt = partsReader(s);
       for (let i = 0; i < s.length; i++) {
-        const p = partsAt(s, i);
+        const p = partsAt(i);
         if (p.workingSet === undefined || p.workingSet <= 0) continue;
         // The measured column when there is one; else the estimate that includes shmem.
         const active = p.activeFile ?? (p.shmem === undefined ? p.activeOrShmem : undefined);

@@ -58,12 +58,17 @@ export default definePass({
         to: number,
       ) => out.push({ code, severity, entity: s.entity, evidence, from, to } as FindingDraft);
       const total = knownCount(s);
+      const usage = s.col('usage');
+      const ws = s.col('workingSet');
+      const inactive = s.col('inactiveFile');
+      const stat = s.col('statUsage');
+      const kernel = s.col('kernel');
       const minSamples = Math.max(1, Math.ceil(options.minSampleShare * total));
 
       // 1. Working set above usage.
       const above = compare(s, (i) => {
-        const u = s.col('usage')?.[i];
-        const w = s.col('workingSet')?.[i];
+        const u = usage?.[i];
+        const w = ws?.[i];
         if (u === undefined || w === undefined || Number.isNaN(u) || Number.isNaN(w)) return undefined;
         const tol = Math.max(options.formulaToleranceBytes, 0.01 * u);
         return w - u > tol ? { reported: w, expected: u } : null;
@@ -81,9 +86,9 @@ export default definePass({
       const p = s.entity.provenance;
       if (p.workingSet === 'measured' && p.inactiveFile === 'measured' && p.usage === 'measured') {
         const off = compare(s, (i) => {
-          const u = s.col('usage')![i];
-          const w = s.col('workingSet')![i];
-          const inf = s.col('inactiveFile')![i];
+          const u = usage![i];
+          const w = ws![i];
+          const inf = inactive![i];
           if (Number.isNaN(u) || Number.isNaN(w) || Number.isNaN(inf)) return undefined;
           const expected = Math.max(0, u - inf);
           return Math.abs(w - expected) > options.formulaToleranceBytes ? { reported: w, expected } : null;
@@ -101,10 +106,10 @@ export default definePass({
       // 3. cgroup v1 usage_in_bytes against memory.stat (+ kernel memory, which usage also counts).
       if (s.has('statUsage')) {
         const off = compare(s, (i) => {
-          const u = s.col('usage')?.[i];
-          const st = s.col('statUsage')![i];
+          const u = usage?.[i];
+          const st = stat![i];
           if (u === undefined || Number.isNaN(u) || Number.isNaN(st)) return undefined;
-          const k = s.col('kernel')?.[i];
+          const k = kernel?.[i];
           const expected = st + (k === undefined || Number.isNaN(k) ? 0 : k);
           const d = Math.abs(u - expected);
           return d > options.statToleranceBytes && d > options.statToleranceShare * Math.max(u, expected)

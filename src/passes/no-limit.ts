@@ -31,17 +31,27 @@ export default definePass({
   options: {},
   run({ containers, model }) {
     const out: FindingDraft[] = [];
-    for (const s of containers) {
-      if (lastKnown(s.col('limit')) !== Number.POSITIVE_INFINITY) continue;
-      const bound = boundOf(model, s.entity);
-      const others = model.entities.filter(
-        (e) => e.role === 'container' && e !== s.entity && e.rowEnd > e.rowStart && e.node === s.entity.node,
-      );
-      let otherWs = 0;
-      for (const e of others) {
-        const v = maxKnown(seriesOf(model, e).col('workingSet'));
-        if (!Number.isNaN(v)) otherWs += v;
-      }
+    const unlimited = containers.filter((s) => lastKnown(s.col('limit')) === Number.POSITIVE_INFINITY);
+    if (unlimited.length === 0) return out;
+    // Once per run: peak working sets by node, and cgroups by path (a node can hold hundreds).
+    const peakWs = new Map<Entity, number>();
+    const byNode = new Map<string | undefined, { count: number; ws: number }>();
+    for (const e of model.entities) {
+      if (e.role !== 'container' || e.rowEnd <= e.rowStart) continue;
+      const v = maxKnown(seriesOf(model, e).col('workingSet'));
+      peakWs.set(e, Number.isNaN(v) ? 0 : v);
+      const n = byNode.get(e.node) ?? { count: 0, ws: 0 };
+      n.count++;
+      n.ws += Number.isNaN(v) ? 0 : v;
+      byNode.set(e.node, n);
+    }
+    const byCgroup = new Map<string, Entity>();
+    for (const x of model.entities) for (const c of x.cgroups) byCgroup.set(c, x);
+    for (const s of unlimited) {
+      const bound = boundOf(model, byCgroup, s.entity);
+      const node = byNode.get(s.entity.node) ?? { count: 1, ws: 0 };
+      const others = node.count - 1;
+      const otherWs = node.ws - (peakWs.get(s.entity) ?? 0);
       const peak = (c: 'usage' | 'workingSet' | 'rss') => {
         const v = maxKnown(s.col(c));
         return Number.isNaN(v) ? undefined : v;
@@ -56,8 +66,8 @@ export default definePass({
           peakAnonBytes: peak('rss'),
           boundBytes: bound?.limit,
           bound: bound ? (BOUND_WORDS[bound.role] ?? bound.role) : undefined,
-          otherContainers: others.length,
-          otherWorkingSetBytes: others.length ? otherWs : undefined,
+          otherContainers: others,
+          otherWorkingSetBytes: others ? otherWs : undefined,
         },
         from: s.t[0],
         to: s.t[s.length - 1],
@@ -68,15 +78,17 @@ export default definePass({
 });
 
 /** The nearest ancestor cgroup in the data with a finite limit. */
-function boundOf(model: MemModel, e: Entity): { role: string; limit: number } | undefined {
+function boundOf(
+  model: MemModel,
+  byCgroup: Map<string, Entity>,
+  e: Entity,
+): { role: string; limit: number } | undefined {
   if (!e.cgroup) {
     // Metrics data without cgroup paths: the pod is all we can know.
     const pod = e.parent !== undefined ? model.entities[e.parent] : undefined;
     const l = pod ? lastKnown(seriesOf(model, pod).col('limit')) : Number.NaN;
     return pod && Number.isFinite(l) ? { role: 'pod', limit: l } : undefined;
   }
-  const byCgroup = new Map<string, Entity>();
-  for (const x of model.entities) for (const c of x.cgroups) byCgroup.set(c, x);
   const parts = e.cgroup.split('/').filter(Boolean);
   for (let n = parts.length - 1; n > 0; n--) {
     const anc = byCgroup.get(`/${parts.slice(0, n).join('/')}`);

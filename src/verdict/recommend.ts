@@ -1,6 +1,6 @@
 import { RECOMMEND_BASIS } from '../messages.js';
 import type { Series } from '../model/model.js';
-import { nonReclaimable, partsAt } from '../passes/lib/parts.js';
+import { nonReclaimable, partsReader } from '../passes/lib/parts.js';
 import type { OptionDefs } from '../passes/types.js';
 import { defaultsOf } from '../passes/types.js';
 import { lastKnown } from '../util/series.js';
@@ -84,8 +84,9 @@ export function recommendLimit(
   o: RecommendOptions = RECOMMEND_DEFAULTS,
 ): Recommendation | undefined {
   let nr = Number.NaN;
+  const partsAt = partsReader(s);
   for (let i = 0; i < s.length; i++) {
-    const v = nonReclaimable(partsAt(s, i));
+    const v = nonReclaimable(partsAt(i));
     if (v !== undefined && !(v <= nr)) nr = v;
   }
   let ws = Number.NaN;

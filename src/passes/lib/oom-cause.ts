@@ -1,7 +1,7 @@
 import type { Series } from '../../model/model.js';
 import { lastKnownAt } from '../../util/series.js';
 import type { Parts } from './parts.js';
-import { partsAt } from './parts.js';
+import { partsReader } from './parts.js';
 
 /**
  * What filled the limit before an OOM kill. Reclaim frees inactive file cache first and active
@@ -32,7 +32,8 @@ export function oomCause(s: Series, before: number, lookbackMs: number): CauseAn
   const usage = s.col('usage');
   const j = usage ? lastKnownAt(usage, before) : -1;
   if (j < 0) return { cause: 'unknown', at: -1, parts: { estimated: false } };
-  const p = partsAt(s, j);
+  const partsAt = partsReader(s);
+  const p = partsAt(j);
   const file = p.cache !== undefined ? p.cache - (p.shmem ?? 0) - (p.dirty ?? 0) : undefined;
   const candidates: [OomCause, number | undefined][] = [
     ['anon', p.anon],
@@ -58,7 +59,7 @@ export function oomCause(s: Series, before: number, lookbackMs: number): CauseAn
   const out: CauseAnalysis = { cause, at: j, parts: p, causeBytes: cause === 'unknown' ? undefined : best };
   // Growth of the cause part from the first sample in the look-back window.
   const value = (k: number): number | undefined => {
-    const q = partsAt(s, k);
+    const q = partsAt(k);
     const f = q.cache !== undefined ? q.cache - (q.shmem ?? 0) - (q.dirty ?? 0) : undefined;
     const by: Record<OomCause, number | undefined> = {
       anon: q.anon,

@@ -27,38 +27,55 @@ export interface Parts {
 }
 
 export function partsAt(s: Series, i: number): Parts {
-  const v = (c: MetricName) => known(s.col(c)?.[i]);
-  const p: Parts = {
-    usage: v('usage'),
-    workingSet: v('workingSet'),
-    anon: v('rss'),
-    cache: v('cache'),
-    shmem: v('shmem'),
-    activeFile: v('activeFile'),
-    inactiveFile: v('inactiveFile'),
-    kernel: kernelAt(s, i),
-    limit: finiteLimit(v('limit')),
-    estimated: s.entity.provenance.inactiveFile === 'estimated',
+  return partsReader(s)(i);
+}
+
+/** partsAt for many samples of one series: the columns are looked up once. */
+export function partsReader(s: Series): (i: number) => Parts {
+  const col = (c: MetricName) => s.col(c);
+  const cols = {
+    usage: col('usage'),
+    workingSet: col('workingSet'),
+    anon: col('rss'),
+    cache: col('cache'),
+    shmem: col('shmem'),
+    activeFile: col('activeFile'),
+    inactiveFile: col('inactiveFile'),
+    kernel: col('kernel'),
+    dirty: col('dirty'),
+    writeback: col('writeback'),
+    limit: col('limit'),
   };
-  const dirty = v('dirty');
-  const wb = v('writeback');
-  if (dirty !== undefined || wb !== undefined) p.dirty = (dirty ?? 0) + (wb ?? 0);
-  if (p.cache !== undefined && p.inactiveFile !== undefined)
-    p.activeOrShmem = Math.max(0, p.cache - p.inactiveFile);
-  return p;
+  const estimated = s.entity.provenance.inactiveFile === 'estimated';
+  // cAdvisor exports container_memory_kernel_usage as 0 on cgroup v2 (it never fills it). Metrics
+  // data is the data without shmem; there, a 0 means "not kept", not "no kernel memory".
+  const kernelZeroUnknown = !s.has('shmem');
+  return (i) => {
+    const v = (c: Float64Array | undefined) => known(c?.[i]);
+    const kernel = v(cols.kernel);
+    const p: Parts = {
+      usage: v(cols.usage),
+      workingSet: v(cols.workingSet),
+      anon: v(cols.anon),
+      cache: v(cols.cache),
+      shmem: v(cols.shmem),
+      activeFile: v(cols.activeFile),
+      inactiveFile: v(cols.inactiveFile),
+      kernel: kernel === 0 && kernelZeroUnknown ? undefined : kernel,
+      limit: finiteLimit(v(cols.limit)),
+      estimated,
+    };
+    const dirty = v(cols.dirty);
+    const wb = v(cols.writeback);
+    if (dirty !== undefined || wb !== undefined) p.dirty = (dirty ?? 0) + (wb ?? 0);
+    if (p.cache !== undefined && p.inactiveFile !== undefined)
+      p.activeOrShmem = Math.max(0, p.cache - p.inactiveFile);
+    return p;
+  };
 }
 
 /** Memory page reclaim cannot free: anon + shmem + kernel, from the parts that are known. */
 export function nonReclaimable(p: Parts): number | undefined {
   if (p.anon === undefined) return undefined;
   return p.anon + (p.shmem ?? 0) + (p.kernel ?? 0);
-}
-
-/**
- * cAdvisor exports container_memory_kernel_usage as 0 on cgroup v2 (it never fills it). Metrics
- * data is the data without shmem; there, a 0 means "not kept", not "no kernel memory".
- */
-function kernelAt(s: Series, i: number): number | undefined {
-  const k = known(s.col('kernel')?.[i]);
-  return k === 0 && !s.has('shmem') ? undefined : k;
 }
