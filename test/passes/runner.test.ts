@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { UsageError } from '../../src/errors.js';
 import { resolveOptions } from '../../src/passes/runner.js';
-import { fixturePath } from '../helpers/fixtures.js';
+import type { FixtureName } from '../helpers/fixtures.js';
+import { analyzeWith, FIXTURES, fixturePath, loadFixture } from '../helpers/fixtures.js';
+import type { MetricsOptions } from '../helpers/prometheus.js';
+import { metricsFromCapture } from '../helpers/prometheus.js';
 
 /** `memlens analyze FIXTURE --json …` in-process: exit code and findings.json. */
 async function analyzeCli(args: string[]) {
@@ -92,5 +95,33 @@ describe('pass status', () => {
     expect(code).toBe(0);
     expect(json.findings.filter((f: { severity: string }) => f.severity !== 'info')).toEqual([]);
     expect(json.containers.map((c: { severity: string }) => c.severity)).toEqual(['ok']);
+  });
+});
+
+const VARIANTS: [string, MetricsOptions][] = [
+  ['cAdvisor basics', {}],
+  ['with the file breakdown and refaults', { breakdown: true, refaults: true }],
+  ['with kube-state-metrics and cAdvisor OOM events', { ksm: true, oomEvents: true }],
+  ['cgroup v2 style (failcnt 0)', { failcntZero: true }],
+];
+
+/** Every pass on every capture exported as Prometheus data: it runs or says why it cannot. */
+describe.each(VARIANTS)('Prometheus-format data, %s', (_name, variant) => {
+  it.each(Object.keys(FIXTURES) as FixtureName[])('%s', async (fixture) => {
+    const capture = await loadFixture(fixture);
+    const fromCapture = analyzeWith([capture]);
+    const r = analyzeWith([metricsFromCapture(capture, variant)]);
+    for (const p of r.passes) {
+      expect(p.status, `${p.id}: ${p.reason}`).not.toBe('error');
+      if (p.status === 'not-applicable') expect(p.reason).toMatch(/^no container has /);
+    }
+    // Never a more severe verdict than the full breakdown gives, and never a new warning.
+    for (const c of r.containers) {
+      const same = fromCapture.containers.find((x) => x.entity.key === c.entity.key);
+      if (!same) continue;
+      const rank = ['ok', 'info', 'warning', 'critical'];
+      expect(rank.indexOf(c.severity), c.entity.key).toBeLessThanOrEqual(rank.indexOf(same.severity));
+    }
+    if (fixture === 'healthy') expect(r.findings.filter((f) => f.severity !== 'info')).toEqual([]);
   });
 });
