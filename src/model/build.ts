@@ -10,7 +10,7 @@ import type { ClusterMetadata } from './metadata.js';
 import { emptyMetadata, mergeMetadata } from './metadata.js';
 import type { MetricName } from './metrics.js';
 import { METRICS } from './metrics.js';
-import type { Entity, MemModel } from './model.js';
+import type { Entity, MemModel, SeriesQuality } from './model.js';
 
 export interface BuildOptions {
   /** Keep only samples at or after this time (epoch ms). */
@@ -61,21 +61,32 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
   const since = opts.since ?? Number.NEGATIVE_INFINITY;
   const until = opts.until ?? Number.POSITIVE_INFINITY;
   let total = 0;
-  const plans: { members: SeriesIdentity[]; rows: { d: number; r: number; t: number }[] }[] = [];
+  const plans: { members: SeriesIdentity[]; rows: Row[][] }[] = [];
   for (const members of groups.values()) {
-    const rows: { d: number; r: number; t: number }[] = [];
-    for (const m of members) {
+    // On equal times the first dataset wins, and within a dataset the most recent instance of the
+    // container (a restarted container's old cgroup can linger next to the new one).
+    const order = [...members].sort(
+      (a, b) => a.dataset - b.dataset || firstTime(b, datasets) - firstTime(a, datasets),
+    );
+    const rows: Row[] = [];
+    order.forEach((m, rank) => {
       const table = datasets[m.dataset].table;
+      const instance = m.containerId ?? m.cgroup ?? '';
       for (let r = table.rowStart[m.series]; r < table.rowStart[m.series + 1]; r++) {
         const t = table.t[r];
-        if (t >= since && t <= until) rows.push({ d: m.dataset, r, t });
+        if (t >= since && t <= until) rows.push({ d: m.dataset, r, t, rank, instance });
       }
+    });
+    rows.sort((a, b) => a.t - b.t || a.rank - b.rank);
+    // Rows at the same time become one: each column from the first row that has it.
+    const grouped: Row[][] = [];
+    for (const row of rows) {
+      const last = grouped.at(-1);
+      if (last && last[0].t === row.t) last.push(row);
+      else grouped.push([row]);
     }
-    // Stable sort keeps the first dataset's row first on equal times; duplicates are dropped below.
-    rows.sort((a, b) => a.t - b.t);
-    const unique = rows.filter((x, i) => i === 0 || x.t !== rows[i - 1].t);
-    plans.push({ members, rows: unique });
-    total += unique.length;
+    plans.push({ members, rows: grouped });
+    total += grouped.length;
   }
 
   const t = new Float64Array(total);
@@ -86,23 +97,32 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
   let at = 0;
   plans.forEach(({ members, rows }, index) => {
     const e = makeEntity(index, members, datasets);
+    const quality: SeriesQuality = { duplicateSamples: 0, conflictingSamples: 0, counterResets: {} };
     e.rowStart = at;
-    for (const { d, r, t: time } of rows) {
-      t[at] = time;
+    for (const group of rows) {
+      t[at] = group[0].t;
       entityCol[at] = index;
-      const src = derived[d].columns;
       for (const name of columnNames) {
-        const c = src[name];
-        if (c) columns[name]![at] = c[r];
+        for (const { d, r } of group) {
+          const v = derived[d].columns[name]?.[r];
+          if (v !== undefined && !Number.isNaN(v)) {
+            columns[name]![at] = v;
+            break;
+          }
+        }
       }
+      if (group.length > 1) countRepeats(group, derived, columnNames, quality);
       at++;
     }
     e.rowEnd = at;
     // 4. Counters, provenance
     for (const name of COUNTERS) {
       const c = columns[name];
-      if (c) bridgeResets(c, e.rowStart, e.rowEnd);
+      const resets = c ? bridgeResets(c, e.rowStart, e.rowEnd) : 0;
+      if (resets > 0) quality.counterResets[name] = resets;
     }
+    if (quality.duplicateSamples || quality.conflictingSamples || Object.keys(quality.counterResets).length)
+      e.quality = quality;
     for (const name of columnNames) {
       const c = columns[name]!;
       let known = false;
@@ -132,6 +152,43 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
     metadata,
     window: { start, end },
   };
+}
+
+interface Row {
+  d: number;
+  r: number;
+  t: number;
+  /** Position of the row's series in the tie-break order. */
+  rank: number;
+  /** The container instance (ID or cgroup) the row belongs to. */
+  instance: string;
+}
+
+/**
+ * Two rows of the same instance of a container, from the same input, at the same time: the series
+ * is duplicated (two scrape jobs, HA replicas without deduplication). Same values → duplicate;
+ * different values → conflict, and the first row's value was kept.
+ */
+function countRepeats(group: Row[], derived: Derived[], names: MetricName[], q: SeriesQuality): void {
+  let duplicate = false;
+  let conflict = false;
+  for (let i = 1; i < group.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const a = group[j];
+      const b = group[i];
+      if (a.d !== b.d || a.instance !== b.instance) continue;
+      for (const name of names) {
+        const col = derived[a.d].columns[name];
+        const va = col?.[a.r];
+        const vb = col?.[b.r];
+        if (va === undefined || vb === undefined || Number.isNaN(va) || Number.isNaN(vb)) continue;
+        if (va === vb) duplicate = true;
+        else conflict = true;
+      }
+    }
+  }
+  if (conflict) q.conflictingSamples++;
+  else if (duplicate) q.duplicateSamples++;
 }
 
 function rank(p: string): number {

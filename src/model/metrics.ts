@@ -267,7 +267,33 @@ export const METRICS = [
       'Processes of the cgroup killed by the OOM killer, as a cumulative count over the window (counter resets are bridged).',
     v1: 'memory.oom_control oom_kill',
     v2: 'memory.events oom_kill',
-    prometheus: 'container_oom_events_total (unreliable: google/cadvisor#3015)',
+    prometheus: 'not exported by cAdvisor (see oomEvents, restarts, lastTerminatedOom)',
+  },
+  {
+    name: 'oomEvents',
+    title: 'OOM events (cAdvisor)',
+    unit: 'count',
+    kind: 'counter',
+    description:
+      'OOM kills cAdvisor read from the kernel log and pinned on the container. A rise is a kill; a flat line proves nothing: the count is lost when the container is replaced (google/cadvisor#3015).',
+    prometheus: 'container_oom_events_total',
+  },
+  {
+    name: 'restarts',
+    title: 'Restarts',
+    unit: 'count',
+    kind: 'counter',
+    description: 'Times Kubernetes restarted the container, whatever the reason.',
+    prometheus: 'kube_pod_container_status_restarts_total (kube-state-metrics)',
+  },
+  {
+    name: 'lastTerminatedOom',
+    title: 'Last termination was OOMKilled',
+    unit: 'count',
+    kind: 'gauge',
+    description:
+      "1 while Kubernetes reports the container's last termination reason as OOMKilled, 0 while it reports another reason.",
+    prometheus: 'kube_pod_container_status_last_terminated_reason{reason="OOMKilled"} (kube-state-metrics)',
   },
   {
     name: 'refaultFile',

@@ -1,7 +1,7 @@
 import type { CaptureManifest } from '../../capture/spec.js';
 import { CAPTURE_FORMAT, V1_ONLY_FILES, V2_ONLY_FILES } from '../../capture/spec.js';
 import { InputError } from '../../errors.js';
-import type { ClusterMetadata } from '../../model/metadata.js';
+import type { ClusterMetadata, KernelOomKill } from '../../model/metadata.js';
 import { emptyMetadata, mergeMetadata } from '../../model/metadata.js';
 import { SampleTableBuilder } from '../../model/samples.js';
 import type { TreeSource } from '../../source/types.js';
@@ -9,6 +9,7 @@ import { iso, parseRfc3339 } from '../../util/time.js';
 import { parseMetadataJson } from '../metadata.js';
 import type { Dataset, SeriesHint } from '../types.js';
 import { Warnings } from '../types.js';
+import { parseKernelOomLog, placeKills } from './kmsg.js';
 import { placeEntry, timeFromName } from './layout.js';
 import { isCgroupMemoryFile, parseCgroupFile } from './parse-file.js';
 
@@ -42,12 +43,17 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
   let maxMtime = 0;
   let unnamedFiles = 0;
   const snapshots = new Set<number>();
+  const kernelOoms: KernelOomKill[] = [];
 
   const outcome = await tree.walk((entry, data) => {
     if (entry.type !== 'file') return;
     const place = placeEntry(entry.path);
     if (place.file.endsWith('.json')) {
       readJson(entry.path, data);
+      return;
+    }
+    if (place.file === 'dmesg-oom.txt') {
+      kernelOoms.push(...parseKernelOomLog(data.toString('utf8')));
       return;
     }
     if (!isCgroupMemoryFile(place.file)) {
@@ -163,6 +169,11 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
     }
   }
 
+  if (kernelOoms.length) {
+    placeKills(kernelOoms, typeof manifest?.bootTime === 'number' ? manifest.bootTime : undefined);
+    metadata.kernelOoms = [...(metadata.kernelOoms ?? []), ...kernelOoms];
+  }
+
   const hints: SeriesHint[] = table.series.map((cgroup, s) => ({
     cgroup: cgroupOf[s] ?? cgroup,
     cgroupVersion: versions.get(s) ?? guessVersion(table.fields),
@@ -187,6 +198,7 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
         otherFiles,
         duplicates: b.duplicates,
         metadata: metadata.sources,
+        kernelOomKills: kernelOoms.length,
         ...(manifest ? { manifest } : {}),
       },
     },
