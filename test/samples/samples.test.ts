@@ -139,28 +139,34 @@ describe('the Prometheus and Grafana samples', () => {
 
   it('are what scripts/export-prometheus.mjs makes of the real capture, byte for byte', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'memlens-samples-'));
-    const r = await run([
-      process.execPath,
-      join(REPO, 'scripts/export-prometheus.mjs'),
-      FIXTURE,
-      join(dir, 'prom.json'),
-      join(dir, 'grafana.csv'),
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'prom.json'), 'utf8')).toBe(json);
-    expect(readFileSync(join(dir, 'grafana.csv'), 'utf8')).toBe(csv);
-    rmSync(dir, { recursive: true });
+    try {
+      const r = await run([
+        process.execPath,
+        join(REPO, 'scripts/export-prometheus.mjs'),
+        FIXTURE,
+        join(dir, 'prom.json'),
+        join(dir, 'grafana.csv'),
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'prom.json'), 'utf8')).toBe(json);
+      expect(readFileSync(join(dir, 'grafana.csv'), 'utf8')).toBe(csv);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the v2 sample is what scripts/make-v2-sample.mjs builds, byte for byte', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'memlens-samples-'));
-    const out = join(dir, 'v2.tar.gz');
-    const r = await run([process.execPath, join(REPO, 'scripts/make-v2-sample.mjs'), out]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(out).equals(readFileSync(join(SAMPLES, 'v2-synthetic-documented-keys.tar.gz')))).toBe(
-      true,
-    );
-    rmSync(dir, { recursive: true });
+    try {
+      const out = join(dir, 'v2.tar.gz');
+      const r = await run([process.execPath, join(REPO, 'scripts/make-v2-sample.mjs'), out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(
+        readFileSync(out).equals(readFileSync(join(SAMPLES, 'v2-synthetic-documented-keys.tar.gz'))),
+      ).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the JSON is a compact query_range matrix, labels sorted, values as strings, series sorted', () => {
