@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import { byText } from './order.js';
 import type { InputFacts } from './types.js';
 
 /**
@@ -53,7 +54,7 @@ export function groupInputs(facts: readonly InputFacts[]): InputFacts[][] {
     }
   }
   for (const series of components(seriesUf, singles)) {
-    series.sort((a, b) => facts[a].start! - facts[b].start! || facts[a].path.localeCompare(facts[b].path));
+    series.sort((a, b) => facts[a].start! - facts[b].start! || byText(facts[a].path, facts[b].path));
     for (let k = 1; k < series.length; k++) {
       if (facts[series[k]].start! - facts[series[k - 1]].end! <= SERIES_MAX_GAP_MS)
         uf.union(series[k], series[k - 1]);
@@ -75,8 +76,8 @@ export function groupInputs(facts: readonly InputFacts[]): InputFacts[][] {
     uf,
     facts.map((_, i) => i),
   )
-    .map((g) => g.map((i) => facts[i]).sort((a, b) => a.path.localeCompare(b.path)))
-    .sort((a, b) => a[0].path.localeCompare(b[0].path));
+    .map((g) => g.map((i) => facts[i]).sort((a, b) => byText(a.path, b.path)))
+    .sort((a, b) => byText(a[0].path, b[0].path));
 }
 
 function isSingleSnapshot(f: InputFacts): boolean {

@@ -29,13 +29,20 @@ export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: { task: TaskSpec; resolve: (o: TaskOutcome) => void; onStart?: () => void }[] = [];
   private closed = false;
-  /** Each worker gets the heap the main thread has: one input's worst case, and no more. */
-  private readonly heapMb = Math.floor(getHeapStatistics().heap_size_limit / 1024 / 1024);
+  private readonly url: URL;
+  private readonly heapMb: number;
 
+  /**
+   * `heapMb` defaults to the main thread's heap limit: one input's worst case, and no more. With a
+   * limit set, a worker that runs out of heap ends alone instead of taking the process down.
+   */
   constructor(
     private readonly size: number,
-    private readonly url: URL = workerUrl(),
-  ) {}
+    opts: { url?: URL; heapMb?: number } = {},
+  ) {
+    this.url = opts.url ?? workerUrl();
+    this.heapMb = opts.heapMb ?? Math.floor(getHeapStatistics().heap_size_limit / 1024 / 1024);
+  }
 
   /** Runs a task on the next free worker (`onStart` when it gets one); after close(), as interrupted. */
   run(task: TaskSpec, onStart?: () => void): Promise<TaskOutcome> {

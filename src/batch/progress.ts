@@ -76,6 +76,13 @@ export function barLine(s: ProgressState, columns: number, color: boolean): stri
   const head = `memlens ${bar} ${parts.join('  ')}`;
   // Visible length, without colour codes.
   const visible = head.replace(/\x1b\[[0-9;]*m/g, '').length;
+  // A line longer than the terminal wraps, and "\r" then redraws only its last part: on a narrow
+  // terminal, drop the bar and cut the rest.
+  if (visible >= columns)
+    return `${s.done}/${s.total}  ${clock(s.elapsedMs)}  ETA ${Number.isNaN(eta) ? '--:--' : clock(eta)}`.slice(
+      0,
+      Math.max(0, columns - 1),
+    );
   const room = columns - visible - 3;
   if (!s.current || room < 8) return head;
   const cur = s.current.length > room ? `…${s.current.slice(s.current.length - room + 1)}` : s.current;
@@ -166,7 +173,8 @@ export class Progress {
     if (this.mode !== 'bar') return;
     this.state.elapsedMs = this.now() - this.started;
     this.state.current = this.running.at(-1) ?? null;
-    this.sink.write(`\r\x1b[2K${barLine(this.state, this.sink.columns ?? 80, this.color)}`);
+    // A pseudo-terminal may report 0 columns: assume the classic 80.
+    this.sink.write(`\r\x1b[2K${barLine(this.state, this.sink.columns || 80, this.color)}`);
     this.drawn = true;
   }
 }

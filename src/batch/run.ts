@@ -6,6 +6,7 @@ import { RENDERERS } from '../report/index.js';
 import { groupInputs } from './group.js';
 import { renderIndex } from './index-html.js';
 import { commonBase, NameBook, reportName } from './names.js';
+import { byText } from './order.js';
 import { OutputDir } from './output.js';
 import { WorkerPool } from './pool.js';
 import type { FileStamp } from './state.js';
@@ -74,7 +75,7 @@ export async function runBatch(paths: string[], opts: BatchOptions): Promise<Bat
     let nextId = 0;
     const surveys: TaskSpec[] = inputs
       .filter((p) => !freshPaths.has(p) && stamps.has(p))
-      .sort((a, b) => stamps.get(b)!.size - stamps.get(a)!.size || a.localeCompare(b))
+      .sort((a, b) => stamps.get(b)!.size - stamps.get(a)!.size || byText(a, b))
       .map((p) => ({
         id: nextId++,
         kind: 'survey',
@@ -124,7 +125,7 @@ export async function runBatch(paths: string[], opts: BatchOptions): Promise<Bat
     const entries: { first: string; members: string[]; facts: InputFacts[] | null }[] = [
       ...groups.map((g) => ({ first: g[0].path, members: g.map((f) => f.path), facts: g })),
       ...inputs.filter((p) => !known.has(p)).map((p) => ({ first: p, members: [p], facts: null })),
-    ].sort((a, b) => a.first.localeCompare(b.first));
+    ].sort((a, b) => byText(a.first, b.first));
     for (const e of entries) {
       const key = setKey(e.members);
       const kept = freshBySet.get(key);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { byText } from './order.js';
 import type { SummaryJson } from './summary.js';
 import { BATCH_SCHEMA, isUnread } from './summary.js';
 import type { BatchRow, InputFacts, UnreadFacts } from './types.js';
@@ -41,7 +42,7 @@ function stableJson(v: unknown): string {
   if (v && typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>)
       .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => a.localeCompare(b));
+      .sort(([a], [b]) => byText(a, b));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v ?? null);

@@ -1,3 +1,4 @@
+import { byText } from './order.js';
 import type { BatchRow, InputFacts, UnreadFacts } from './types.js';
 
 export const BATCH_SCHEMA = 'memlens/batch@1';
@@ -14,7 +15,7 @@ function rankOf(r: BatchRow): number {
 
 /** The one order every output uses: most severe first, then by name. Independent of timing. */
 export function sortRows(rows: BatchRow[]): BatchRow[] {
-  return [...rows].sort((a, b) => rankOf(a) - rankOf(b) || a.name.localeCompare(b.name));
+  return [...rows].sort((a, b) => rankOf(a) - rankOf(b) || byText(a.name, b.name));
 }
 
 /** Relative link from the index to a row's report, or null when it has none. */
