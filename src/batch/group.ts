@@ -80,6 +80,14 @@ export function groupInputs(facts: readonly InputFacts[]): InputFacts[][] {
     .sort((a, b) => byText(a[0].path, b[0].path));
 }
 
+/**
+ * A single snapshot that may belong to a series: its report alone is unlikely to be the one kept,
+ * so the survey does not render it (a series of a hundred files would render a hundred reports).
+ */
+export function mayJoinSeries(f: InputFacts): boolean {
+  return isSingleSnapshot(f) && (f.nodes.length > 0 || nameKey(f.path) !== null);
+}
+
 function isSingleSnapshot(f: InputFacts): boolean {
   return f.kind === 'cgroup' && f.snapshots === 1 && hasTimes(f);
 }

@@ -26,9 +26,11 @@ const INTERRUPTED = 'not analysed: the run was interrupted; run the same command
  * together), plus index.html, summary.csv and summary.json. In phases:
  * 1. stamp every input and keep the reports of an earlier run that are still up to date;
  * 2. survey the other inputs on worker threads: import each once, learn its grouping facts, and
- *    stage its report as if it stood alone (most inputs do, so most are imported only once);
+ *    stage its report as if it stood alone (most inputs do, so most are imported only once; single
+ *    snapshots that may belong to a series are not rendered here);
  * 3. group all inputs (src/batch/group.ts), publish the standalone reports, and write the index;
- * 4. analyse each group of several inputs together and publish it, updating the index each time.
+ * 4. analyse the other groups (several inputs, or a snapshot that stayed alone) and publish each,
+ *    updating the index each time.
  * A bad input becomes a failed row with its reason; abort (Ctrl-C) keeps every published report
  * and leaves an index that lists exactly those, plus the inputs not analysed.
  */
@@ -151,7 +153,7 @@ export async function runBatch(paths: string[], opts: BatchOptions): Promise<Bat
         const err = unreadable.get(e.first) ?? (o && !o.ok && !o.interrupted ? o.reason : null);
         if (err) fail(row, err);
         else interrupt(row);
-      } else if (e.members.length === 1 && s?.outcome.ok) {
+      } else if (e.members.length === 1 && s?.outcome.ok && s.outcome.staged) {
         await out.publish(s.task.dir, name);
         done(row, s.outcome);
         emit({ type: 'finalized', row });

@@ -5,6 +5,7 @@ import { analyzeDatasets, loadInputs } from '../analyze.js';
 import { InputError } from '../errors.js';
 import { RENDERERS } from '../report/index.js';
 import { factsOf } from './facts.js';
+import { mayJoinSeries } from './group.js';
 import { oneLine, statsOf } from './stats.js';
 import type { InputFacts, ReportStats } from './types.js';
 
@@ -26,7 +27,15 @@ export interface TaskSpec {
 }
 
 export type TaskOutcome =
-  | { id: number; ok: true; stats: ReportStats; facts: InputFacts[]; generatedAt: number }
+  | {
+      id: number;
+      ok: true;
+      /** False when a survey skipped writing the report (see mayJoinSeries). */
+      staged: boolean;
+      stats: ReportStats;
+      facts: InputFacts[];
+      generatedAt: number;
+    }
   | { id: number; ok: false; reason: string; internal: boolean; interrupted?: boolean };
 
 export async function runTask(t: TaskSpec): Promise<TaskOutcome> {
@@ -40,6 +49,16 @@ export async function runTask(t: TaskSpec): Promise<TaskOutcome> {
       t.kind === 'survey'
         ? datasets.map((ds) => factsOf(ds, result.model, t.stats[t.paths.indexOf(ds.input.path)]))
         : [];
+    if (t.kind === 'survey' && facts.every(mayJoinSeries)) {
+      return {
+        id: t.id,
+        ok: true,
+        staged: false,
+        stats: statsOf(result, []),
+        facts,
+        generatedAt: result.generatedAt,
+      };
+    }
     await mkdir(t.dir, { recursive: true });
     const files: string[] = [];
     for (const f of t.formats) {
@@ -47,7 +66,14 @@ export async function runTask(t: TaskSpec): Promise<TaskOutcome> {
       await writeFile(join(t.dir, r.file), await r.render(result));
       files.push(r.file);
     }
-    return { id: t.id, ok: true, stats: statsOf(result, files), facts, generatedAt: result.generatedAt };
+    return {
+      id: t.id,
+      ok: true,
+      staged: true,
+      stats: statsOf(result, files),
+      facts,
+      generatedAt: result.generatedAt,
+    };
   } catch (e) {
     return failure(t, e);
   }
