@@ -1,5 +1,5 @@
 import { formatTime } from '../util/time.js';
-import { isUnread, reportLink, rowSeverity, sortRows } from './summary.js';
+import { reportLink, rowSeverity, sortRows } from './summary.js';
 import type { BatchRow } from './types.js';
 
 export interface IndexMeta {
@@ -48,7 +48,11 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .sev{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;color:#fff}
 .critical{background:#cf222e}.warning{background:#bf8700}.info{background:#0969da}.ok{background:#1a7f37}
 .failed{background:#6e7781}.interrupted,.pending{background:#8c959f}
-.inputs{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;color:#424a53}
+.inputs{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;color:#424a53;overflow-wrap:anywhere;min-width:18em}
+summary{cursor:pointer}
+td:first-child{word-break:break-word;min-width:12em}
+td.v{overflow-wrap:anywhere}
+td.w{min-width:11em}
 .note{color:#57606a;font-size:12px}
 .error{color:#a40e26}
 @media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}th,ul.totals li{background:#161b22;border-color:#30363d}td{border-color:#30363d}.inputs,.note,p.meta{color:#9198a1}a{color:#4493f8}.error{color:#ff7b72}}
@@ -98,13 +102,33 @@ function renderRow(r: BatchRow): string {
   const notes: string[] = [];
   if (r.reused)
     notes.push(`up to date, written ${r.generatedAt ? formatTime(Date.parse(r.generatedAt)) : '?'}`);
-  if (s?.warningCount) notes.push(`${s.warningCount} input warning${s.warningCount === 1 ? '' : 's'}`);
+  if (s?.warningCount) {
+    const text = `${s.warningCount} input warning${s.warningCount === 1 ? '' : 's'}`;
+    // The first warnings on hover; the report has them all.
+    notes.push(`<span title="${esc(s.warnings.join('\n'))}">${esc(text)}</span>`);
+  }
   const verdict = r.error
     ? `<span class="error">${esc(r.error)}</span>`
     : esc(s?.verdict ?? (s ? 'no findings' : ''));
-  const inputs = r.inputs
-    .map((f) => `${esc(f.path)}${isUnread(f) ? '' : ` <span class="note">${esc(f.format)}</span>`}`)
-    .join('<br>');
-  const window = s?.windowStart ? `${esc(s.windowStart)}<br>${esc(s.windowEnd ?? '')}` : '';
-  return `<tr><td>${name}${notes.length ? `<br><span class="note">${esc(notes.join(' · '))}</span>` : ''}</td><td><span class="sev ${esc(sev)}">${esc(sev)}</span></td><td>${verdict}</td><td class="n">${s ? `${s.flagged} / ${s.containers}` : ''}</td><td class="n">${s ? s.oomKills : ''}</td><td class="note">${window}</td><td class="inputs">${inputs}</td></tr>`;
+  const window = s?.windowStart ? esc(formatWindow(s.windowStart, s.windowEnd)) : '';
+  return `<tr><td>${name}${notes.length ? `<br><span class="note">${notes.map((n) => (n.startsWith('<') ? n : esc(n))).join(' · ')}</span>` : ''}</td><td><span class="sev ${esc(sev)}">${esc(sev)}</span></td><td class="v">${verdict}</td><td class="n">${s ? `${s.flagged} / ${s.containers}` : ''}</td><td class="n">${s ? s.oomKills : ''}</td><td class="note w">${window}</td><td class="inputs">${renderInputs(r)}</td></tr>`;
+}
+
+/** The inputs of a row; a long series folds into a <details> that opens without script. */
+function renderInputs(r: BatchRow): string {
+  const formats = [...new Set(r.inputs.map((f) => f.format).filter((f): f is string => f !== null))];
+  const kind = formats.length ? `<br><span class="note">${esc(formats.join(', '))}</span>` : '';
+  const list = r.inputs.map((f) => esc(f.path)).join('<br>');
+  if (r.inputs.length <= 3) return `${list}${kind}`;
+  const first = r.inputs[0].path;
+  const last = r.inputs.at(-1)!.path;
+  return `<details><summary>${r.inputs.length} inputs: ${esc(first)} … ${esc(last)}</summary>${list}</details>${kind.replace('<br>', '')}`;
+}
+
+/** "2026-11-27 19:16:50 – 19:17:07 UTC"; the end's date only when it differs. */
+function formatWindow(start: string, end: string | null): string {
+  const a = formatTime(Date.parse(start)).replace(/ UTC$/, '');
+  if (!end) return `${a} UTC`;
+  const b = formatTime(Date.parse(end)).replace(/ UTC$/, '');
+  return `${a} – ${b.slice(0, 10) === a.slice(0, 10) ? b.slice(11) : b} UTC`;
 }

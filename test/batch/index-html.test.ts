@@ -36,7 +36,7 @@ const rows: BatchRow[] = [
       oomKills: 2,
       worstSeverity: 'critical',
       verdict: `OOM-killed: ns/${hostile}/c`,
-      warnings: [],
+      warnings: [hostile],
       warningCount: 2,
     },
     error: null,
@@ -81,10 +81,28 @@ describe('index.html', () => {
     expect(body).toContain('<a href="node%20%231%20100%25/summary.md">node #1 100%</a>');
     expect(body).toContain('<span class="sev critical">critical</span>');
     expect(body).toContain('<td class="n">1 / 3</td><td class="n">2</td>');
-    expect(body).toContain('up to date, written 2026-11-27 20:00:00 UTC · 2 input warnings');
+    expect(body).toContain(
+      'up to date, written 2026-11-27 20:00:00 UTC · <span title="">2 input warnings</span>',
+    );
+    expect(body).toContain('2026-11-27 19:16:50 – 19:17:07 UTC');
     expect(body).toContain('<span class="sev failed">failed</span>');
     expect(html).toContain(
       '<li>2 inputs</li><li>1 report</li><li>1 failed</li><li>1 up to date from an earlier run</li>',
+    );
+  });
+
+  it('folds a long series of inputs into a summary that opens without script', () => {
+    const inputs = Array.from({ length: 18 }, (_, i) => ({
+      ...rows[1].inputs[0],
+      path: `node-a/memory-${1795807010 + i}.tar.gz`,
+    }));
+    const page = renderIndex([{ ...rows[1], inputs }], {
+      generatedAt: 0,
+      out: 'r',
+      totals: { inputs: 18, reports: 0, groups: 0, failed: 18, interrupted: 0, reused: 0 },
+    });
+    expect(page).toContain(
+      '<details><summary>18 inputs: node-a/memory-1795807010.tar.gz … node-a/memory-1795807027.tar.gz</summary>',
     );
   });
 
