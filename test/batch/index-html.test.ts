@@ -82,7 +82,7 @@ describe('index.html', () => {
     expect(body).toContain('<span class="sev critical">critical</span>');
     expect(body).toContain('<td class="n">1 / 3</td><td class="n">2</td>');
     expect(body).toContain(
-      'up to date, written 2026-11-27 20:00:00 UTC · <span title="">2 input warnings</span>',
+      `up to date, written 2026-11-27 20:00:00 UTC · <span title="${esc(hostile)}">2 input warnings</span>`,
     );
     expect(body).toContain('2026-11-27 19:16:50 – 19:17:07 UTC');
     expect(body).toContain('<span class="sev failed">failed</span>');
