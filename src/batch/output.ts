@@ -20,7 +20,13 @@ export class OutputDir {
 
   /** Creates the folder and takes its lock: two batches writing one folder would corrupt its index. */
   async open(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    try {
+      await mkdir(this.dir, { recursive: true });
+    } catch (e) {
+      throw new UsageError(
+        `--out ${this.dir}: cannot create the folder (${(e as NodeJS.ErrnoException).code})`,
+      );
+    }
     const lock = join(this.dir, LOCK);
     try {
       await writeFile(lock, String(process.pid), { flag: 'wx' });

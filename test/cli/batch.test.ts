@@ -87,9 +87,13 @@ describe('memlens batch', () => {
       [['analyze', HEALTHY, '--jobs', '2'], /--jobs and --force apply to batch runs: add --each/],
       [['batch', dir, '--format', 'pdf'], /--format "pdf" is not one of/],
       [['batch', join(s.dir, 'nowhere')], /nowhere: no such file or directory/],
+      [
+        ['batch', HEALTHY, '--out', join(files.unknown, 'sub')],
+        /--out .*notes\.txt\/sub: cannot create the folder \(ENOTDIR\)/,
+      ],
     ];
     for (const [args, msg] of cases) {
-      const r = await cli(...args, '--out', join(s.dir, 'r-bad'));
+      const r = await cli(...(args.includes('--out') ? args : [...args, '--out', join(s.dir, 'r-bad')]));
       expect(r.code).toBe(2);
       expect(r.stderr.split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(msg);
