@@ -81,11 +81,13 @@ export function groupInputs(facts: readonly InputFacts[]): InputFacts[][] {
 }
 
 /**
- * A single snapshot that may belong to a series: its report alone is unlikely to be the one kept,
- * so the survey does not render it (a series of a hundred files would render a hundred reports).
+ * A single snapshot named like a part of a series (memory-<unixseconds>): its report alone is
+ * unlikely to be the one kept, so the survey does not render it (a series of a hundred files would
+ * render a hundred reports). One-snapshot captures named otherwise (one per node of a cluster,
+ * say) usually stand alone, and are rendered as they are surveyed.
  */
 export function mayJoinSeries(f: InputFacts): boolean {
-  return isSingleSnapshot(f) && (f.nodes.length > 0 || nameKey(f.path) !== null);
+  return isSingleSnapshot(f) && nameKey(f.path) !== null;
 }
 
 function isSingleSnapshot(f: InputFacts): boolean {

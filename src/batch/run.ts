@@ -122,8 +122,7 @@ export async function runBatch(paths: string[], opts: BatchOptions): Promise<Bat
       const r = freshBySet.get(setKey(g.map((f) => f.path)));
       if (r && book.claim(r.name)) reuse.add(r);
     }
-    type Plan = { members: string[]; row: BatchRow; staged?: TaskSpec; facts?: InputFacts[] };
-    const plans: Plan[] = [];
+    const plans: { members: string[]; row: BatchRow }[] = [];
     const entries: { first: string; members: string[]; facts: InputFacts[] | null }[] = [
       ...groups.map((g) => ({ first: g[0].path, members: g.map((f) => f.path), facts: g })),
       ...inputs.filter((p) => !known.has(p)).map((p) => ({ first: p, members: [p], facts: null })),
@@ -157,14 +156,14 @@ export async function runBatch(paths: string[], opts: BatchOptions): Promise<Bat
         await out.publish(s.task.dir, name);
         done(row, s.outcome);
         emit({ type: 'finalized', row });
-      } else plans.push({ members: e.members, row, facts: e.facts });
+      } else plans.push({ members: e.members, row });
     }
     const index = new IndexWriter(out, print, opts.out);
     const interrupted = () => opts.signal?.aborted === true;
     if (interrupted()) for (const p of plans) interrupt(p.row);
     await index.write(rows);
 
-    // 4. Groups of several inputs, analysed together.
+    // 4. Groups analysed together (and lone snapshots the survey did not render).
     const groupTasks = plans
       .filter((p) => p.row.status === 'pending')
       .map((p) => {
@@ -179,7 +178,9 @@ export async function runBatch(paths: string[], opts: BatchOptions): Promise<Bat
           analyze: opts.analyze,
         };
         return { plan: p, task };
-      });
+      })
+      // Largest first, like the survey: a big group started last would run alone at the end.
+      .sort((a, b) => bytes(b.task) - bytes(a.task) || byText(a.task.paths[0], b.task.paths[0]));
     if (groupTasks.length)
       emit({
         type: 'tasks-added',
@@ -188,7 +189,8 @@ export async function runBatch(paths: string[], opts: BatchOptions): Promise<Bat
       });
     await Promise.all(
       groupTasks.map(async ({ plan, task }) => {
-        const label = `${task.paths[0]} +${task.paths.length - 1} more`;
+        const more = task.paths.length - 1;
+        const label = more ? `${task.paths[0]} +${more} more` : task.paths[0];
         const o = await run(task, label);
         if (o.ok) {
           await out.publish(task.dir, plan.row.name);

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
 import { runBatch } from '../../src/batch/run.js';
@@ -182,6 +182,27 @@ describe('grouping', () => {
     ]);
     // Without metadata the containers keep their cgroup paths; the kills are still there.
     expect(summary.rows.find((r) => r.inputs.length === 18)!.stats!.oomKills).toBe(2);
+  });
+
+  it('imports a lone snapshot once, unless its name marks it as part of a series', async () => {
+    const dir = join(s.dir, 'lone');
+    const [first, second] = splitSeries(dir, { meta: true });
+    const plain = join(dir, 'node-x-capture.tar.gz');
+    renameSync(first, plain);
+    const starts = async (path: string) => {
+      const started: string[] = [];
+      const summary = await runBatch(
+        [path],
+        options(join(s.dir, `out-lone-${basename(path)}`), {
+          onEvent: (e) => e.type === 'task-start' && started.push(e.label),
+        }),
+      );
+      expect(summary.rows[0].status).toBe('ok');
+      return started;
+    };
+    expect(await starts(plain)).toEqual([plain]);
+    // Surveyed without a report (it may have had siblings), then reported on its own.
+    expect(await starts(second)).toEqual([second, second]);
   });
 
   it('keeps multi-snapshot captures of one node apart: they are separate incidents', async () => {
