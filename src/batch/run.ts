@@ -250,7 +250,10 @@ function interrupt(row: BatchRow): void {
 function detailOf(o: TaskOutcome): string {
   if (!o.ok) return o.reason;
   const s = o.stats;
-  return `${s.worstSeverity}${s.verdict ? ` · ${s.verdict}` : ''} · ${s.containers} container${s.containers === 1 ? '' : 's'}`;
+  const warnings = s.warningCount
+    ? ` · ${s.warningCount} input warning${s.warningCount === 1 ? '' : 's'}`
+    : '';
+  return `${s.worstSeverity}${s.verdict ? ` · ${s.verdict}` : ''} · ${s.containers} container${s.containers === 1 ? '' : 's'}${warnings}`;
 }
 
 function totalsOf(rows: BatchRow[]) {

@@ -38,6 +38,9 @@ describe('memlens batch', () => {
     for (const l of lines) expect(l).toMatch(/^memlens: \[\d\/7\] /);
     expect(lines.filter((l) => l.includes('FAILED'))).toHaveLength(3);
     expect(r.stderr).toContain(`FAILED ${files.unknown}: is in no format memlens knows`);
+    expect(r.stderr).toMatch(
+      new RegExp(`\\] ${files.truncated}: critical · OOM-killed: .* · 3 containers · 1 input warning$`, 'm'),
+    );
     expect(r.stderr).not.toMatch(/\x1b\[/);
   });
 
