@@ -9,6 +9,8 @@ import { scratch } from '../helpers/fixtures.js';
 import { mixedBatch, OOM, options, splitSeries, stableSummary } from './helpers.js';
 
 const s = scratch('memlens-batch-');
+// Tests that cut the 18-snapshot fixture into files and analyse them twice: slow on a busy box.
+const SERIES_TIMEOUT = 120_000;
 afterAll(() => s.done());
 
 const inputsDir = join(s.dir, 'incidents');
@@ -142,47 +144,55 @@ describe('runBatch on a folder of real captures and broken files', () => {
 });
 
 describe('grouping', () => {
-  it('puts a capture series split over single-snapshot files back into one report', async () => {
-    const dir = join(s.dir, 'series-meta');
-    const parts = splitSeries(join(dir, 'node-a'), { meta: true });
-    expect(parts).toHaveLength(18);
-    const out = join(s.dir, 'out-series-meta');
-    const summary = await runBatch(
-      (await resolveInputs([dir])).map((r) => r.path),
-      options(out),
-    );
-    expect(summary.rows).toHaveLength(1);
-    const [row] = summary.rows;
-    expect(row.name).toBe('memory-1795807010');
-    expect(row.inputs.map((f) => f.path)).toEqual(parts);
-    expect(summary.groups).toBe(1);
-    // The regrouped series says what the original 18-snapshot capture says.
-    const whole = await analyze([{ path: OOM }]);
-    const report = JSON.parse(readFileSync(join(out, row.name, 'findings.json'), 'utf8'));
-    expect(report.window).toEqual({ start: '2026-11-27T19:16:50.000Z', end: '2026-11-27T19:17:07.000Z' });
-    expect(
-      report.containers.map((c: { key: string; oomKills: number; severity: string }) => [
-        c.key,
-        c.oomKills,
-        c.severity,
-      ]),
-    ).toEqual(whole.containers.map((c) => [c.entity.key, c.oomKills, c.severity]));
-    expect(row.stats).toMatchObject({ oomKills: 2, worstSeverity: 'critical', containers: 3 });
-  });
+  it(
+    'puts a capture series split over single-snapshot files back into one report',
+    async () => {
+      const dir = join(s.dir, 'series-meta');
+      const parts = splitSeries(join(dir, 'node-a'), { meta: true });
+      expect(parts).toHaveLength(18);
+      const out = join(s.dir, 'out-series-meta');
+      const summary = await runBatch(
+        (await resolveInputs([dir])).map((r) => r.path),
+        options(out),
+      );
+      expect(summary.rows).toHaveLength(1);
+      const [row] = summary.rows;
+      expect(row.name).toBe('memory-1795807010');
+      expect(row.inputs.map((f) => f.path)).toEqual(parts);
+      expect(summary.groups).toBe(1);
+      // The regrouped series says what the original 18-snapshot capture says.
+      const whole = await analyze([{ path: OOM }]);
+      const report = JSON.parse(readFileSync(join(out, row.name, 'findings.json'), 'utf8'));
+      expect(report.window).toEqual({ start: '2026-11-27T19:16:50.000Z', end: '2026-11-27T19:17:07.000Z' });
+      expect(
+        report.containers.map((c: { key: string; oomKills: number; severity: string }) => [
+          c.key,
+          c.oomKills,
+          c.severity,
+        ]),
+      ).toEqual(whole.containers.map((c) => [c.entity.key, c.oomKills, c.severity]));
+      expect(row.stats).toMatchObject({ oomKills: 2, worstSeverity: 'critical', containers: 3 });
+    },
+    SERIES_TIMEOUT,
+  );
 
-  it('groups unnamed single snapshots by their memory-<unixseconds> names, per folder', async () => {
-    const dir = join(s.dir, 'series-bare');
-    const a = splitSeries(join(dir, 'node-a'), { meta: false });
-    const b = splitSeries(join(dir, 'node-b'), { meta: false }).slice(0, 4);
-    const out = join(s.dir, 'out-series-bare');
-    const summary = await runBatch([...a, ...b], options(out));
-    expect(summary.rows.map((r) => [r.name, r.inputs.length]).sort()).toEqual([
-      ['node-a_memory-1795807010', 18],
-      ['node-b_memory-1795807010', 4],
-    ]);
-    // Without metadata the containers keep their cgroup paths; the kills are still there.
-    expect(summary.rows.find((r) => r.inputs.length === 18)!.stats!.oomKills).toBe(2);
-  });
+  it(
+    'groups unnamed single snapshots by their memory-<unixseconds> names, per folder',
+    async () => {
+      const dir = join(s.dir, 'series-bare');
+      const a = splitSeries(join(dir, 'node-a'), { meta: false });
+      const b = splitSeries(join(dir, 'node-b'), { meta: false }).slice(0, 4);
+      const out = join(s.dir, 'out-series-bare');
+      const summary = await runBatch([...a, ...b], options(out));
+      expect(summary.rows.map((r) => [r.name, r.inputs.length]).sort()).toEqual([
+        ['node-a_memory-1795807010', 18],
+        ['node-b_memory-1795807010', 4],
+      ]);
+      // Without metadata the containers keep their cgroup paths; the kills are still there.
+      expect(summary.rows.find((r) => r.inputs.length === 18)!.stats!.oomKills).toBe(2);
+    },
+    SERIES_TIMEOUT,
+  );
 
   it('imports a lone snapshot once, unless its name marks it as part of a series', async () => {
     const dir = join(s.dir, 'lone');
@@ -265,21 +275,25 @@ describe('re-runs', () => {
     expect(same.reused).toBe(1);
   });
 
-  it('replaces the standalone report of an input that now belongs to a group', async () => {
-    const dir = join(s.dir, 'series-grow');
-    const parts = splitSeries(dir, { meta: true });
-    const out = join(s.dir, 'out-grow');
-    const one = await runBatch(parts.slice(0, 1), options(out));
-    expect(one.rows.map((r) => r.name)).toEqual(['memory-1795807010']);
-    const all = await runBatch(parts.slice(0, 5), options(out));
-    expect(all.rows).toHaveLength(1);
-    expect(all.rows[0]).toMatchObject({ name: 'memory-1795807010', reused: false });
-    expect(all.rows[0].inputs).toHaveLength(5);
-    // Starting the series one file earlier names the group after the new first file; the old folder goes.
-    const shifted = await runBatch(parts.slice(1, 5), options(out));
-    expect(shifted.rows.map((r) => r.name)).toEqual(['memory-1795807011']);
-    expect(readdirSync(out).filter((n) => n.startsWith('memory-'))).toEqual(['memory-1795807011']);
-  });
+  it(
+    'replaces the standalone report of an input that now belongs to a group',
+    async () => {
+      const dir = join(s.dir, 'series-grow');
+      const parts = splitSeries(dir, { meta: true });
+      const out = join(s.dir, 'out-grow');
+      const one = await runBatch(parts.slice(0, 1), options(out));
+      expect(one.rows.map((r) => r.name)).toEqual(['memory-1795807010']);
+      const all = await runBatch(parts.slice(0, 5), options(out));
+      expect(all.rows).toHaveLength(1);
+      expect(all.rows[0]).toMatchObject({ name: 'memory-1795807010', reused: false });
+      expect(all.rows[0].inputs).toHaveLength(5);
+      // Starting the series one file earlier names the group after the new first file; the old folder goes.
+      const shifted = await runBatch(parts.slice(1, 5), options(out));
+      expect(shifted.rows.map((r) => r.name)).toEqual(['memory-1795807011']);
+      expect(readdirSync(out).filter((n) => n.startsWith('memory-'))).toEqual(['memory-1795807011']);
+    },
+    SERIES_TIMEOUT,
+  );
 });
 
 describe('interruption', () => {
