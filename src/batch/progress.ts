@@ -104,6 +104,7 @@ export class Progress {
   private readonly started: number;
   private timer: NodeJS.Timeout | null = null;
   private drawn = false;
+  private stopped = false;
 
   constructor(
     private readonly mode: ProgressMode,
@@ -120,6 +121,7 @@ export class Progress {
   }
 
   handle(e: BatchEvent): void {
+    if (this.stopped) return;
     const s = this.state;
     switch (e.type) {
       case 'plan':
@@ -159,6 +161,7 @@ export class Progress {
 
   /** Removes the bar so the final summary starts on a clean line. */
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.clear();
