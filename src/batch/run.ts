@@ -62,6 +62,8 @@ export async function runBatch(paths: string[], opts: BatchOptions): Promise<Bat
     version: VERSION,
     formats: [...opts.formats].sort(),
     analyze: { ...opts.analyze, now: undefined },
+    render: opts.render,
+    png: opts.png,
   });
   const out = new OutputDir(opts.out);
   await out.open();
@@ -86,6 +88,8 @@ export async function runBatch(paths: string[], opts: BatchOptions): Promise<Bat
         dir: '',
         formats: opts.formats,
         analyze: opts.analyze,
+        render: opts.render,
+        png: opts.png,
       }));
     for (const t of surveys) t.dir = out.stagingFor(t.id);
     const bytes = (t: TaskSpec) => t.stats.reduce((n, s) => n + s.size, 0);
@@ -176,6 +180,8 @@ export async function runBatch(paths: string[], opts: BatchOptions): Promise<Bat
           dir: out.stagingFor(id),
           formats: opts.formats,
           analyze: opts.analyze,
+          render: opts.render,
+          png: opts.png,
         };
         return { plan: p, task };
       })

@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { AnalyzeOptions } from '../analyze.js';
 import { analyzeDatasets, loadInputs } from '../analyze.js';
 import { InputError } from '../errors.js';
+import type { RenderOptions } from '../report/index.js';
 import { RENDERERS } from '../report/index.js';
 import { factsOf } from './facts.js';
 import { mayJoinSeries } from './group.js';
@@ -24,6 +25,10 @@ export interface TaskSpec {
   dir: string;
   formats: string[];
   analyze: AnalyzeOptions;
+  /** How reports are shown (--tz, --interactive). */
+  render?: RenderOptions;
+  /** Folder inside the report folder for PNG charts (--png), if wanted. */
+  png?: string;
 }
 
 export type TaskOutcome =
@@ -63,8 +68,12 @@ export async function runTask(t: TaskSpec): Promise<TaskOutcome> {
     const files: string[] = [];
     for (const f of t.formats) {
       const r = RENDERERS[f];
-      await writeFile(join(t.dir, r.file), await r.render(result));
+      await writeFile(join(t.dir, r.file), await r.render(result, t.render));
       files.push(r.file);
+    }
+    if (t.png) {
+      const { writePngs } = await import('../report/png.js');
+      for (const p of await writePngs(result, join(t.dir, t.png))) files.push(`${t.png}/${basename(p)}`);
     }
     return {
       id: t.id,

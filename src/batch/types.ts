@@ -1,5 +1,6 @@
 import type { AnalyzeOptions } from '../analyze.js';
 import type { ContainerSeverity } from '../passes/types.js';
+import type { RenderOptions } from '../report/index.js';
 
 /**
  * What one input says about itself that decides which other inputs it belongs with. Learned by
@@ -82,6 +83,10 @@ export interface BatchOptions {
   /** Renderer names (keys of RENDERERS) written into each report folder. */
   formats: string[];
   analyze: AnalyzeOptions;
+  /** How each report is shown (--tz, --interactive). */
+  render?: RenderOptions;
+  /** A folder inside each report folder for its charts as PNG files (--png). */
+  png?: string;
   /** Worker threads (default: the CPU count). */
   jobs?: number;
   /** Redo every report even when it is newer than its inputs. */

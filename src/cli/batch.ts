@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { AnalyzeOptions } from '../analyze.js';
@@ -9,6 +9,7 @@ import { runBatch } from '../batch/run.js';
 import type { BatchSummary } from '../batch/types.js';
 import { UsageError } from '../errors.js';
 import { resolveInputs } from '../import/open.js';
+import { isTimeZone } from '../report/format.js';
 import { RENDERERS } from '../report/index.js';
 import { parseSelector } from '../util/selector.js';
 import type { AnalyzeFlags, Io } from './analyze.js';
@@ -63,12 +64,25 @@ export async function batchCommand(
   const jobs = flags.jobs === undefined ? undefined : parseJobs(flags.jobs);
   if (inputs.includes('-'))
     throw new UsageError('batch mode reads files and folders, not stdin; save the input to a file first');
+  const tz = flags.tz ?? config.tz;
+  if (tz !== undefined && !isTimeZone(tz))
+    throw new UsageError(
+      `--tz "${tz}" is not a time zone; use an IANA name like Europe/Berlin, UTC, or an offset like +02:00`,
+    );
+  // Each report gets its own charts: --png names a folder inside every report folder.
+  if (
+    flags.png !== undefined &&
+    (isAbsolute(flags.png) || flags.png.split(/[\\/]/).includes('..') || !flags.png)
+  )
+    throw new UsageError(
+      `--png "${flags.png}": in a batch, give a folder name inside each report folder, like --png png`,
+    );
   const match = flags.match ?? config.match;
   const analyze: AnalyzeOptions = {
     since: flags.since ? parseTimeFlag('--since', flags.since) : undefined,
     until: flags.until ? parseTimeFlag('--until', flags.until) : undefined,
     match: match ? parseSelector(match) : undefined,
-    tz: flags.tz ?? config.tz,
+    tz,
     passOptions: parseSet(flags.set ?? [], structuredClone(config.passes ?? {})),
     maxInputBytes: flags.maxInputBytes ? parseBytesFlag('--max-input-bytes', flags.maxInputBytes) : undefined,
   };
@@ -101,6 +115,8 @@ export async function batchCommand(
       out,
       formats,
       analyze,
+      render: { tz, interactive: flags.interactive },
+      png: flags.png?.replace(/[\\/]+$/, ''),
       jobs,
       force: flags.force,
       signal,
@@ -216,7 +232,8 @@ and the folder gets index.html, summary.csv and summary.json with one row per re
 worst severity, OOM kills, containers flagged. Inputs that belong together share one report:
 single-snapshot captures of one node (or named <prefix>memory-<unixseconds> in one folder, when
 they name no node), and a metrics export with the captures of a node it covers at the same time.
-A bad input is listed with its reason and the others go on. Running the same command again skips
+A bad input is listed with its reason and the others go on. --png DIR names a folder inside
+each report folder. Running the same command again skips
 inputs whose report is newer than the input (--force redoes them); Ctrl-C keeps finished reports.
 
 Examples:

@@ -51,5 +51,14 @@ export function deriveMetrics(ds: Dataset): Derived {
     columns.inactiveFile = est;
     provenance.inactiveFile = 'estimated';
   }
+  // active_file + shmem ≈ cache − (usage − working set). cAdvisor exports no shmem, so the estimate
+  // holds both; clamped at 0 because v1 usage is a fuzzy value and can lag the cache.
+  const { cache } = columns;
+  if (!columns.activeFile && cache && usage && workingSet) {
+    const est = new Float64Array(n);
+    for (let r = 0; r < n; r++) est[r] = Math.max(0, cache[r] - (usage[r] - workingSet[r]));
+    columns.activeFile = est;
+    provenance.activeFile = 'estimated';
+  }
   return { columns, provenance };
 }

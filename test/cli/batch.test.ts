@@ -44,6 +44,41 @@ describe('memlens batch', () => {
     expect(r.stderr).not.toMatch(/\x1b\[/);
   });
 
+  it('writes every report format by default, links the index to report.html, and puts --png charts in each report', async () => {
+    const out = join(s.dir, 'r-html');
+    const r = await cli(
+      'batch',
+      HEALTHY,
+      files.oom,
+      '-q',
+      '--out',
+      out,
+      '--png',
+      'charts',
+      '--tz',
+      'Europe/Berlin',
+    );
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    for (const row of json.rows) {
+      expect(row.report).toBe(`${row.name}/report.html`);
+      expect(row.stats.files).toEqual(
+        expect.arrayContaining(['report.html', 'findings.json', 'summary.md', 'containers.csv']),
+      );
+      const pngs = row.stats.files.filter((f: string) => f.startsWith('charts/'));
+      expect(pngs.length).toBeGreaterThan(0);
+      for (const f of row.stats.files) expect(existsSync(join(out, row.name, f))).toBe(true);
+      expect(readFileSync(join(out, row.name, 'report.html'), 'utf8')).toContain('Europe/Berlin');
+    }
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    for (const row of json.rows) expect(index).toContain(`href="${row.name}/report.html"`);
+    const bad = await cli('batch', HEALTHY, '--out', join(s.dir, 'r-png'), '--png', '/tmp/pngs');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /--png "\/tmp\/pngs": in a batch, give a folder name inside each report folder/,
+    );
+  });
+
   it('exits 1 when a report reaches --fail-on, 0 when none does', async () => {
     expect(
       (await cli('batch', dir, '-q', '--out', join(s.dir, 'r-fail'), '--fail-on', 'critical')).code,
