@@ -1,5 +1,6 @@
 import type { ContainerSeverity } from '../passes/types.js';
 import { SEVERITY_RANK } from '../passes/types.js';
+import { verdictSentence } from '../report/verdict.js';
 import type { AnalysisResult } from '../result.js';
 import { iso } from '../util/time.js';
 import type { ReportStats } from './types.js';
@@ -17,17 +18,8 @@ export function statsOf(r: AnalysisResult, files: string[]): ReportStats {
     if (SEVERITY_RANK[c.severity] > SEVERITY_RANK[worst]) worst = c.severity;
     oomKills += c.oomKills;
   }
-  // Findings are sorted most severe first: the first one is the row's verdict.
-  const top = r.findings[0];
-  const others = top
-    ? new Set(r.findings.filter((f) => f.severity === top.severity).map((f) => f.entity))
-    : null;
-  const more = others && others.size > 1 ? ` (+${others.size - 1} more)` : '';
-  const verdict = top
-    ? `${top.title}: ${top.entity.key}${more}`
-    : r.containers.length
-      ? null
-      : 'no containers found';
+  // The same one-sentence verdict the report's header shows.
+  const verdict = r.findings.length || !r.containers.length ? verdictSentence(r) : null;
   const warnings = [
     ...r.failedInputs.map((f) => f.message),
     ...r.model.inputs.flatMap((i) => i.warnings.map((w) => (w.startsWith(i.path) ? w : `${i.path}: ${w}`))),

@@ -150,7 +150,7 @@ describe('groupInputs', () => {
 
 describe('factsOf on a real capture', () => {
   it('names the node by the manifest host and the pods’ nodeName, and spans the snapshots', async () => {
-    const ds = await loadFixture('v1-oom-killed-and-cache-inflated.tar.gz');
+    const ds = await loadFixture('oomAndCache');
     const f = factsOf(ds, analyzeDatasets([ds]).model, { size: 114797, mtimeMs: 1 });
     expect(f).toEqual({
       path: ds.input.path,

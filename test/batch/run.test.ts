@@ -43,7 +43,8 @@ describe('runBatch on a folder of real captures and broken files', () => {
       flagged: 1,
       oomKills: 2,
       worstSeverity: 'critical',
-      verdict: 'OOM-killed: shop/checkout-7d9f/api',
+      verdict:
+        '1 container OOM-killed twice (mostly anon); 1 container only looks full: file cache inflates usage; 1 container ok.',
     });
     expect(rowOf(summary.rows, files.healthy).stats).toMatchObject({
       containers: 1,

@@ -39,7 +39,10 @@ describe('memlens batch', () => {
     expect(lines.filter((l) => l.includes('FAILED'))).toHaveLength(3);
     expect(r.stderr).toContain(`FAILED ${files.unknown}: is in no format memlens knows`);
     expect(r.stderr).toMatch(
-      new RegExp(`\\] ${files.truncated}: critical · OOM-killed: .* · 3 containers · 1 input warning$`, 'm'),
+      new RegExp(
+        `\\] ${files.truncated}: critical · 1 container OOM-killed twice .* · 3 containers · 1 input warning$`,
+        'm',
+      ),
     );
     expect(r.stderr).not.toMatch(/\x1b\[/);
   });
