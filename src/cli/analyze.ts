@@ -10,6 +10,7 @@ import { summaryTable } from '../report/summary-table.js';
 import type { AnalysisResult } from '../result.js';
 import { toFindingsJson } from '../result.js';
 import { DEFAULT_READ_LIMITS } from '../source/types.js';
+import { createProgress } from '../util/progress.js';
 import { parseSelector } from '../util/selector.js';
 import type { FailOn } from './options.js';
 import { parseBytesFlag, parseFailOn, parseSet, parseTimeFlag, readConfig } from './options.js';
@@ -54,6 +55,7 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
     tz: flags.tz ?? config.tz,
     passOptions: parseSet(flags.set ?? [], structuredClone(config.passes ?? {})),
     maxInputBytes,
+    progress: createProgress(process.stderr, { quiet: flags.quiet }),
   };
   const refs: InputRef[] = [];
   for (const r of await resolveInputs(inputs)) {

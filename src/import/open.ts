@@ -2,9 +2,10 @@ import { createReadStream } from 'node:fs';
 import { open as openFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { glob } from 'tinyglobby';
 import { InputError, UsageError } from '../errors.js';
+import type { Compression } from '../source/decompress.js';
+import { decompressor } from '../source/decompress.js';
 import { dirTree } from '../source/dir.js';
 import { tarTree } from '../source/tar.js';
 import type { ReadLimits } from '../source/types.js';
@@ -138,21 +139,21 @@ export async function openInput(
       'is zstd-compressed, which memlens does not read yet; decompress it with "zstd -d" and try again.',
     );
   }
-  const gzip = startsWith(first, GZIP_MAGIC);
-  const open: () => Readable = gzip
-    ? () => {
-        const g = createGunzip();
-        const r = raw();
-        r.on('error', (e) => g.destroy(e));
-        return r.pipe(g);
-      }
-    : raw;
-  const head = gzip ? await readHead(open) : await readHead(raw);
-  const compression = gzip ? 'gzip' : 'none';
+  const compression: Compression = startsWith(first, GZIP_MAGIC) ? 'gzip' : 'none';
+  const open: () => Readable =
+    compression === 'none'
+      ? raw
+      : () => {
+          const d = decompressor(compression)!;
+          const r = raw();
+          r.on('error', (e) => d.destroy(e));
+          return r.pipe(d);
+        };
+  const head = await readHead(open);
   if (isTar(head)) {
     return {
       probe: { name, kind: 'tar', compression, head },
-      tree: tarTree(name, raw, { gzip, limits }),
+      tree: tarTree(name, raw, { compression, limits, size }),
       size,
     };
   }

@@ -15,6 +15,11 @@ export interface TreeEntry {
   linkname?: string;
 }
 
+/**
+ * Called once per entry, in the tree's order. Neither `entry` nor `data` may be kept after the
+ * call returns: `data` is often a view into a chunk or a buffer the source reuses, which is what
+ * lets a million-entry archive stream through in a few MiB.
+ */
 export type TreeVisitor = (entry: TreeEntry, data: Buffer) => void;
 
 export interface WalkOutcome {
@@ -31,6 +36,10 @@ export interface TreeSource {
   readonly name: string;
   /** Visits every entry once with its contents (empty for non-files). */
   walk(visit: TreeVisitor): Promise<WalkOutcome>;
+  /** Bytes of the input read so far (compressed bytes for an archive), for progress. */
+  readonly bytesRead?: number;
+  /** The input's size in bytes, when known before reading (an archive's size on disk). */
+  readonly bytesTotal?: number;
 }
 
 export interface ReadLimits {
@@ -49,13 +58,19 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
 
 /** Normalises an archive path: no './' prefix, no leading '/', no trailing '/'. */
 export function cleanPath(p: string): string {
+  // Most archive names are "./a/b" or "a/b": skip the regexes for them (a million entries).
+  const plain = p.startsWith('./') ? p.slice(2) : p;
+  if (!NEEDS_CLEANING.test(plain)) return plain;
   let s = p.replace(/\\/g, '/');
   while (s.startsWith('./')) s = s.slice(2);
   s = s.replace(/^\/+/, '').replace(/\/+$/, '');
   return s.replace(/\/{2,}/g, '/');
 }
 
+const NEEDS_CLEANING = /\\|^\.\/|^\/|\/$|\/\//;
+
 /** True when a path tries to leave the tree ('..' parts) or is absolute. */
 export function isUnsafePath(raw: string): boolean {
+  if (!raw.includes('..') && raw.charCodeAt(0) !== 47 && raw.charCodeAt(1) !== 58) return false;
   return raw.startsWith('/') || /^[a-zA-Z]:/.test(raw) || raw.split(/[\\/]/).includes('..');
 }

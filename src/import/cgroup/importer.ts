@@ -10,7 +10,15 @@ const cgroupCapture: Importer = {
   },
   async load(input, ctx) {
     if (!input.tree) throw new InputError(input.probe.name, 'is not a directory or an archive');
-    return importCapture(input.tree, { now: ctx.now });
+    const progress = ctx.progress?.(input.probe.name);
+    try {
+      return await importCapture(input.tree, {
+        now: ctx.now,
+        progress: progress && ((p) => progress.update(p)),
+      });
+    } finally {
+      progress?.done();
+    }
   },
 };
 export default cgroupCapture;

@@ -1,0 +1,386 @@
+/**
+ * A push parser for tar streams: feed it chunks as they arrive (from a file, gunzip, zstd) and it
+ * calls back once per entry with the entry's header and its contents as a view into the chunk
+ * whenever the entry lies within one (the common case for small cgroup files); only an entry
+ * that straddles two chunks is copied. No stream object, promise or closure per entry: a
+ * node-scale capture has over a million entries, and tar-stream's per-entry streams cost more
+ * than decompressing them.
+ *
+ * Formats: POSIX ustar (name + prefix), pax extended headers (path, linkpath, size, mtime; global
+ * headers are read and ignored, as tar-stream does), GNU long names and long link names
+ * (././@LongLink), GNU base-256 numbers, old v7 headers. Checksums are verified (signed and
+ * unsigned sums, as GNU tar accepts both).
+ */
+
+const BLOCK = 512;
+
+export type TarEntryType = 'file' | 'directory' | 'symlink' | 'link' | 'other';
+
+export interface TarHeader {
+  /** The entry's name exactly as stored (pax and GNU long names applied). */
+  name: string;
+  type: TarEntryType;
+  size: number;
+  mtimeMs: number;
+  linkname: string;
+}
+
+/**
+ * Called once per entry. `data` is the entry's contents, valid only during the call (it may be a
+ * view into a buffer that is reused); null when the entry is larger than `maxEntryBytes` or not a
+ * regular file (its bytes are skipped unread).
+ */
+export type TarEntryHandler = (header: TarHeader, data: Buffer | null) => void;
+
+/** A malformed archive; `offset` is the byte offset of the bad header in the tar stream. */
+export class TarFormatError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface TarParserOptions {
+  /** Entries larger than this are skipped (handed over with null data). */
+  maxEntryBytes: number;
+}
+
+// What the parser is doing with the bytes that come next.
+const HEADER = 0;
+const DATA = 1; // collecting an entry's contents (or an extension record's) into `pending`
+const SKIP = 2; // skipping contents and padding
+const DONE = 3; // after the end-of-archive marker: everything else is ignored
+
+// Extension records that apply to the next header.
+const EXT_NONE = 0;
+const EXT_PAX = 1;
+const EXT_PAX_GLOBAL = 2;
+const EXT_GNU_NAME = 3;
+const EXT_GNU_LINK = 4;
+
+const EMPTY = Buffer.alloc(0);
+
+export class TarParser {
+  private state = HEADER;
+  /** Bytes of the stream consumed so far. */
+  offset = 0;
+  /** Entries handed to the handler. */
+  entries = 0;
+  private readonly head = Buffer.alloc(BLOCK);
+  private headFill = 0;
+  private zeroBlocks = 0;
+  // Current entry.
+  private header: TarHeader = { name: '', type: 'other', size: 0, mtimeMs: 0, linkname: '' };
+  private ext = EXT_NONE;
+  private pending: Buffer = EMPTY;
+  private pendingFill = 0;
+  private remaining = 0; // bytes of contents still to read or skip
+  private padding = 0; // bytes of padding after them
+  // Extensions waiting for the next real header.
+  private paxPath: string | null = null;
+  private paxLink: string | null = null;
+  private paxSize: number | null = null;
+  private paxMtime: number | null = null;
+  private gnuName: string | null = null;
+  private gnuLink: string | null = null;
+
+  constructor(
+    private readonly onEntry: TarEntryHandler,
+    private readonly opts: TarParserOptions,
+  ) {}
+
+  /** True once the end-of-archive marker has been read. */
+  get ended(): boolean {
+    return this.state === DONE;
+  }
+
+  /** Feeds the next chunk of the tar stream. Throws TarFormatError on a malformed header. */
+  push(chunk: Buffer): void {
+    let at = 0;
+    const n = chunk.length;
+    while (at < n) {
+      switch (this.state) {
+        case HEADER: {
+          if (this.headFill === 0 && n - at >= BLOCK) {
+            this.readHeader(chunk, at);
+            at += BLOCK;
+            this.offset += BLOCK;
+          } else {
+            const take = Math.min(BLOCK - this.headFill, n - at);
+            chunk.copy(this.head, this.headFill, at, at + take);
+            this.headFill += take;
+            at += take;
+            this.offset += take;
+            if (this.headFill === BLOCK) {
+              this.headFill = 0;
+              this.readHeader(this.head, 0);
+            }
+          }
+          break;
+        }
+        case DATA: {
+          const want = this.remaining;
+          if (this.pendingFill === 0 && n - at >= want) {
+            // The whole contents are in this chunk: hand over a view, no copy.
+            const view = chunk.subarray(at, at + want);
+            at += want;
+            this.offset += want;
+            this.remaining = 0;
+            this.finishData(view);
+          } else {
+            const take = Math.min(want, n - at);
+            chunk.copy(this.pending, this.pendingFill, at, at + take);
+            this.pendingFill += take;
+            this.remaining -= take;
+            at += take;
+            this.offset += take;
+            if (this.remaining === 0) {
+              const full = this.pending.subarray(0, this.pendingFill);
+              this.pendingFill = 0;
+              this.finishData(full);
+            }
+          }
+          break;
+        }
+        case SKIP: {
+          const take = Math.min(this.remaining + this.padding, n - at);
+          at += take;
+          this.offset += take;
+          const fromData = Math.min(take, this.remaining);
+          this.remaining -= fromData;
+          this.padding -= take - fromData;
+          if (this.remaining === 0 && this.padding === 0) this.state = HEADER;
+          break;
+        }
+        default:
+          this.offset += n - at;
+          return;
+      }
+    }
+  }
+
+  /**
+   * Called when the stream has ended. Throws TarFormatError when it ended inside an entry or
+   * without the end-of-archive marker (a truncated archive).
+   */
+  end(): void {
+    if (this.state === DONE) return;
+    if (this.state === HEADER && this.headFill === 0 && this.zeroBlocks > 0) return; // one zero block: GNU tar accepts it
+    const inside = this.state !== HEADER || this.headFill > 0;
+    throw new TarFormatError(
+      inside ? 'the archive ends early (truncated)' : 'the archive ends without its end marker (truncated)',
+      this.offset,
+    );
+  }
+
+  private readHeader(b: Buffer, h: number): void {
+    // An all-zero block: two of them end the archive.
+    if (b[h] === 0 && isZeroBlock(b, h)) {
+      this.zeroBlocks++;
+      if (this.zeroBlocks >= 2) this.state = DONE;
+      return;
+    }
+    const start = this.offset - BLOCK;
+    if (this.zeroBlocks > 0) {
+      // A lone zero block inside the archive (some writers pad): GNU tar skips it too.
+      this.zeroBlocks = 0;
+    }
+    if (!checksumOk(b, h)) {
+      throw new TarFormatError(`a tar header is corrupt (checksum mismatch at byte ${start})`, start);
+    }
+    const typeflag = b[h + 156];
+    const size = readNumber(b, h + 124, 12);
+    if (Number.isNaN(size) || size < 0) {
+      throw new TarFormatError(`a tar header is corrupt (bad size at byte ${start})`, start);
+    }
+    switch (typeflag) {
+      case 0x78: // 'x' pax header for the next entry
+        this.collect(EXT_PAX, size);
+        return;
+      case 0x67: // 'g' pax global header
+        this.collect(EXT_PAX_GLOBAL, size);
+        return;
+      case 0x4c: // 'L' GNU long name
+        this.collect(EXT_GNU_NAME, size);
+        return;
+      case 0x4b: // 'K' GNU long link name
+        this.collect(EXT_GNU_LINK, size);
+        return;
+    }
+    const hd = this.header;
+    hd.name = this.paxPath ?? this.gnuName ?? ustarName(b, h);
+    hd.linkname = this.paxLink ?? this.gnuLink ?? cString(b, h + 157, 100);
+    hd.size = this.paxSize ?? size;
+    const mtime = readNumber(b, h + 136, 12);
+    hd.mtimeMs = this.paxMtime ?? (Number.isNaN(mtime) ? 0 : mtime * 1000);
+    hd.type = entryType(typeflag);
+    this.paxPath = this.paxLink = this.gnuName = this.gnuLink = null;
+    this.paxSize = this.paxMtime = null;
+    // Directories, links and the like carry no contents we read (a size on them is still skipped).
+    const padded = padTo(hd.size);
+    if (hd.type !== 'file' || hd.size > this.opts.maxEntryBytes) {
+      this.entries++;
+      this.onEntry(hd, null);
+      this.skip(hd.size, padded - hd.size);
+      return;
+    }
+    this.ext = EXT_NONE;
+    this.startData(hd.size, padded - hd.size);
+  }
+
+  private collect(kind: number, size: number): void {
+    // Extension records are a few hundred bytes; refuse absurd ones rather than allocate them.
+    if (size > 1024 * 1024) {
+      throw new TarFormatError(
+        `a tar extended header is ${size} bytes (at byte ${this.offset - BLOCK})`,
+        this.offset - BLOCK,
+      );
+    }
+    this.ext = kind;
+    this.startData(size, padTo(size) - size);
+  }
+
+  private startData(size: number, padding: number): void {
+    this.remaining = size;
+    this.padding = padding;
+    this.pendingFill = 0;
+    if (this.pending.length < size) this.pending = Buffer.allocUnsafe(Math.max(size, 64 * 1024));
+    if (size === 0) {
+      this.finishData(EMPTY);
+      return;
+    }
+    this.state = DATA;
+  }
+
+  private finishData(data: Buffer): void {
+    switch (this.ext) {
+      case EXT_NONE:
+        this.entries++;
+        this.onEntry(this.header, data);
+        break;
+      case EXT_PAX:
+        this.readPax(data);
+        break;
+      case EXT_GNU_NAME:
+        this.gnuName = cString(data, 0, data.length);
+        break;
+      case EXT_GNU_LINK:
+        this.gnuLink = cString(data, 0, data.length);
+        break;
+      // EXT_PAX_GLOBAL: read and ignored.
+    }
+    this.ext = EXT_NONE;
+    this.skip(0, this.padding);
+  }
+
+  private skip(size: number, padding: number): void {
+    this.remaining = size;
+    this.padding = padding;
+    this.state = size + padding > 0 ? SKIP : HEADER;
+  }
+
+  private readPax(data: Buffer): void {
+    // Records: "<len> <key>=<value>\n", <len> counting the whole record.
+    let at = 0;
+    while (at < data.length) {
+      const sp = data.indexOf(0x20, at);
+      if (sp < 0) break;
+      const len = Number(data.toString('latin1', at, sp));
+      if (!Number.isInteger(len) || len <= 0 || at + len > data.length) break;
+      const eq = data.indexOf(0x3d, sp + 1);
+      if (eq < 0 || eq >= at + len) break;
+      const key = data.toString('utf8', sp + 1, eq);
+      const value = data.toString('utf8', eq + 1, at + len - 1);
+      if (key === 'path') this.paxPath = value;
+      else if (key === 'linkpath') this.paxLink = value;
+      else if (key === 'size') {
+        const v = Number(value);
+        if (Number.isFinite(v) && v >= 0) this.paxSize = v;
+      } else if (key === 'mtime') {
+        const v = Number(value);
+        if (Number.isFinite(v)) this.paxMtime = Math.round(v * 1000);
+      }
+      at += len;
+    }
+  }
+}
+
+function padTo(n: number): number {
+  return Math.ceil(n / BLOCK) * BLOCK;
+}
+
+function isZeroBlock(b: Buffer, h: number): boolean {
+  for (let i = h; i < h + BLOCK; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+function checksumOk(b: Buffer, h: number): boolean {
+  const stored = readNumber(b, h + 148, 8);
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < BLOCK; i++) {
+    const c = i >= 148 && i < 156 ? 0x20 : b[h + i];
+    unsigned += c;
+    signed += c > 127 ? c - 256 : c;
+  }
+  return stored === unsigned || stored === signed;
+}
+
+/** An octal field (NUL/space padded), or GNU base-256 when the high bit of the first byte is set. */
+function readNumber(b: Buffer, off: number, width: number): number {
+  if (b[off] & 0x80) {
+    // Base-256, big-endian two's complement; the first byte's high bit is the marker.
+    let v = b[off] & 0x3f;
+    const negative = (b[off] & 0x40) !== 0;
+    for (let i = 1; i < width; i++) v = v * 256 + b[off + i];
+    return negative ? Number.NaN : v;
+  }
+  let i = off;
+  const end = off + width;
+  while (i < end && (b[i] === 0x20 || b[i] === 0)) i++;
+  if (i === end) return 0;
+  let v = 0;
+  for (; i < end; i++) {
+    const c = b[i];
+    if (c === 0 || c === 0x20) break;
+    if (c < 0x30 || c > 0x37) return Number.NaN;
+    v = v * 8 + (c - 0x30);
+  }
+  return v;
+}
+
+function cString(b: Buffer, off: number, width: number): string {
+  let end = off;
+  const max = off + width;
+  while (end < max && b[end] !== 0) end++;
+  return end === off ? '' : b.toString('utf8', off, end);
+}
+
+/** POSIX ustar joins prefix and name; GNU's "ustar  " header uses that space for other fields. */
+function ustarName(b: Buffer, h: number): string {
+  const name = cString(b, h, 100);
+  // "ustar\0" magic (POSIX) at 257, version "00".
+  if (b[h + 257] === 0x75 && b[h + 262] === 0 && b[h + 345] !== 0) {
+    return `${cString(b, h + 345, 155)}/${name}`;
+  }
+  return name;
+}
+
+function entryType(flag: number): TarEntryType {
+  switch (flag) {
+    case 0:
+    case 0x30: // '0'
+    case 0x37: // '7' contiguous file
+      return 'file';
+    case 0x35: // '5'
+      return 'directory';
+    case 0x32: // '2'
+      return 'symlink';
+    case 0x31: // '1'
+      return 'link';
+    default:
+      return 'other';
+  }
+}
