@@ -63,10 +63,21 @@ export function dirTree(root: string, limits: ReadLimits = DEFAULT_READ_LIMITS):
           if (d.isSymbolicLink()) {
             // Never follow links out of the capture: a link could point anywhere on this machine.
             const linkname = readlinkSync(abs);
-            visit({ path, type: 'symlink', size: 0, mtimeMs: lstatSync(abs).mtimeMs, linkname }, EMPTY);
+            visit(
+              {
+                path,
+                dir: rel,
+                name: d.name,
+                type: 'symlink',
+                size: 0,
+                mtimeMs: lstatSync(abs).mtimeMs,
+                linkname,
+              },
+              EMPTY,
+            );
             out.skipped.push({ path, reason: `symbolic link to ${linkname} not followed` });
           } else if (d.isDirectory()) {
-            visit({ path, type: 'directory', size: 0, mtimeMs: 0 }, EMPTY);
+            visit({ path, dir: rel, name: d.name, type: 'directory', size: 0, mtimeMs: 0 }, EMPTY);
             if (!walkDir(path)) return false;
           } else if (d.isFile()) {
             let f: ReturnType<typeof readFile>;
@@ -79,7 +90,7 @@ export function dirTree(root: string, limits: ReadLimits = DEFAULT_READ_LIMITS):
             source.bytesRead += f.data.length;
             if (f.tooLarge) {
               out.skipped.push({ path, reason: `larger than ${limits.maxEntryBytes} bytes` });
-              visit({ path, type: 'file', size: 0, mtimeMs: f.mtimeMs }, EMPTY);
+              visit({ path, dir: rel, name: d.name, type: 'file', size: 0, mtimeMs: f.mtimeMs }, EMPTY);
               continue;
             }
             total += f.data.length;
@@ -87,9 +98,12 @@ export function dirTree(root: string, limits: ReadLimits = DEFAULT_READ_LIMITS):
               out.error = { message: `more than ${limits.maxTotalBytes} bytes in total`, afterEntry: path };
               return false;
             }
-            visit({ path, type: 'file', size: f.data.length, mtimeMs: f.mtimeMs }, f.data);
+            visit(
+              { path, dir: rel, name: d.name, type: 'file', size: f.data.length, mtimeMs: f.mtimeMs },
+              f.data,
+            );
           } else {
-            visit({ path, type: 'other', size: 0, mtimeMs: 0 }, EMPTY);
+            visit({ path, dir: rel, name: d.name, type: 'other', size: 0, mtimeMs: 0 }, EMPTY);
           }
         }
         return true;

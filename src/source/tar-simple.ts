@@ -4,7 +4,7 @@ import { createGunzip } from 'node:zlib';
 import * as tarStream from 'tar-stream';
 import { describeStreamError } from './stream-error.js';
 import type { ReadLimits, TreeEntry, TreeSource, WalkOutcome } from './types.js';
-import { cleanPath, DEFAULT_READ_LIMITS, isUnsafePath } from './types.js';
+import { cleanPath, DEFAULT_READ_LIMITS, isUnsafePath, splitPath } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -71,6 +71,7 @@ export function tarTreeSimple(
           }
           const entry: TreeEntry = {
             path,
+            ...splitPath(path),
             type,
             size: h.size ?? 0,
             mtimeMs: h.mtime ? h.mtime.getTime() : 0,

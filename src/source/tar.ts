@@ -4,9 +4,9 @@ import type { Compression } from './decompress.js';
 import { decompressor } from './decompress.js';
 import { describeStreamError } from './stream-error.js';
 import type { TarHeader } from './tar-parser.js';
-import { TarParser } from './tar-parser.js';
+import { headerName, TarParser } from './tar-parser.js';
 import type { ReadLimits, TreeEntry, TreeSource, WalkOutcome } from './types.js';
-import { cleanPath, DEFAULT_READ_LIMITS, isUnsafePath } from './types.js';
+import { cleanPath, DEFAULT_READ_LIMITS, isUnsafePath, splitPath } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -29,9 +29,32 @@ export function tarTree(
     async walk(visit: (entry: TreeEntry, data: Buffer) => void): Promise<WalkOutcome> {
       const out: WalkOutcome = { entries: 0, skipped: [] };
       let last: string | null = null;
+      // The raw folder bytes of the last file and its clean folder string.
+      let prevBytes = Buffer.alloc(1024);
+      let prevLength = -1;
+      let prevDir = '';
+
       const onEntry = (h: TarHeader, data: Buffer | null) => {
         out.entries++;
-        const raw = h.name;
+        const nb = h.nameBytes;
+        const n = h.nameLength;
+        let cut = n - 1;
+        while (cut >= 0 && nb[cut] !== 0x2f) cut--;
+        // Fast path: a file in the same folder as the last file (most entries of a capture).
+        if (
+          h.type === 'file' &&
+          cut > 0 &&
+          cut === prevLength &&
+          nb.compare(prevBytes, 0, cut, 0, cut) === 0
+        ) {
+          const base = nb.toString('utf8', cut + 1, n);
+          if (isPlainName(base)) {
+            const path = prevDir ? `${prevDir}/${base}` : base;
+            deliver(data, { path, dir: prevDir, name: base, type: 'file', size: h.size, mtimeMs: h.mtimeMs });
+            return;
+          }
+        }
+        const raw = headerName(h);
         if (isUnsafePath(raw)) {
           out.skipped.push({ path: raw, reason: 'path leaves the archive root' });
           return;
@@ -39,21 +62,33 @@ export function tarTree(
         // A regular file whose name ends in '/' is how old tars wrote directories.
         const type = h.type === 'file' && raw.endsWith('/') ? 'directory' : h.type;
         const path = cleanPath(raw);
-        const entry: TreeEntry =
-          type === 'symlink' || type === 'link'
-            ? { path, type, size: h.size, mtimeMs: h.mtimeMs, linkname: h.linkname }
-            : { path, type, size: h.size, mtimeMs: h.mtimeMs };
+        const { dir, name: base } = splitPath(path);
+        if (type === 'file' && cut > 0 && isPlainName(base)) {
+          // Remember this folder for the files that follow it.
+          if (prevBytes.length < cut) prevBytes = Buffer.alloc(cut * 2);
+          nb.copy(prevBytes, 0, 0, cut);
+          prevLength = cut;
+          prevDir = dir;
+        }
+        const entry: TreeEntry = { path, dir, name: base, type, size: h.size, mtimeMs: h.mtimeMs };
         if (type === 'symlink' || type === 'link') {
+          entry.linkname = h.linkname;
           out.skipped.push({
             path,
             reason: `${type === 'link' ? 'hard' : 'symbolic'} link to ${h.linkname} not followed`,
           });
-        } else if (type === 'file' && data === null) {
-          out.skipped.push({ path, reason: `larger than ${limits.maxEntryBytes} bytes` });
         }
-        visit(entry, type === 'file' && data ? data : EMPTY);
-        last = path;
+        deliver(data, entry);
       };
+
+      const deliver = (data: Buffer | null, entry: TreeEntry) => {
+        if (entry.type === 'file' && data === null) {
+          out.skipped.push({ path: entry.path, reason: `larger than ${limits.maxEntryBytes} bytes` });
+        }
+        visit(entry, entry.type === 'file' && data ? data : EMPTY);
+        last = entry.path;
+      };
+
       const parser = new TarParser(onEntry, { maxEntryBytes: limits.maxEntryBytes });
       const raw = open();
       raw.on('data', (c: Buffer) => {
@@ -82,6 +117,11 @@ export function tarTree(
     },
   };
   return source;
+}
+
+/** A last path part that cleanPath leaves alone and that cannot climb out of the tree. */
+function isPlainName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !name.includes('\\');
 }
 
 /** Opens a file path as a tar tree. */

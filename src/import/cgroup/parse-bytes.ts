@@ -15,8 +15,8 @@ import { KEY_VALUE } from './parse-file.js';
 
 /** What memlens knows about one file name, learnt on first sight and reused for every file. */
 interface FileShape {
-  /** 'kv': "key value" lines; 'single': one value; 'text': always the text parser. */
-  mode: 'kv' | 'single' | 'text';
+  /** 'kv': "key value" lines; 'single': one value; 'pressure': PSI "some avg10=0.00 … total=N". */
+  mode: 'kv' | 'single' | 'pressure';
   name: string;
   /** For 'single': the field id of the value (-1 until first seen). */
   field: number;
@@ -45,7 +45,7 @@ export class CgroupBytesParser {
     let shape = this.shapes.get(name);
     if (!shape) {
       shape = {
-        mode: KEY_VALUE.has(name) ? 'kv' : name === 'memory.pressure' ? 'text' : 'single',
+        mode: KEY_VALUE.has(name) ? 'kv' : name === 'memory.pressure' ? 'pressure' : 'single',
         name,
         field: -1,
         keys: new Map(),
@@ -55,7 +55,7 @@ export class CgroupBytesParser {
     }
     if (shape.mode === 'single') return this.single(shape, data, row);
     if (shape.mode === 'kv') return this.keyValues(shape, data, row);
-    return false;
+    return this.pressure(shape, data, row);
   }
 
   private single(shape: FileShape, data: Buffer, row: number): boolean {
@@ -88,37 +88,90 @@ export class CgroupBytesParser {
       const v = readValue(data, i, e);
       if (Number.isNaN(v)) return false;
       if (count === this.fields.length) this.growScratch();
-      this.fields[count] = this.keyField(shape, data, ks, ke, line);
+      this.fields[count] = this.keyField(shape, data, ks, ke, -1, -1, line);
       this.values[count] = v;
       count++;
       line++;
       i = e + 1;
     }
-    for (let k = 0; k < count; k++) this.b.set(row, this.fields[k], this.values[k]);
+    this.commit(row, count);
     return true;
   }
 
-  private keyField(shape: FileShape, data: Buffer, ks: number, ke: number, line: number): number {
-    const seen = shape.order[line];
-    if (seen && seen.bytes.length === ke - ks) {
-      const kb = seen.bytes;
-      let same = true;
-      for (let j = 0; j < kb.length; j++) {
-        if (kb[j] !== data[ks + j]) {
-          same = false;
-          break;
-        }
+  /** "some avg10=0.00 avg60=0.00 avg300=0.00 total=12345" lines → 'memory.pressure:some.avg10'… */
+  private pressure(shape: FileShape, data: Buffer, row: number): boolean {
+    const len = data.length;
+    let count = 0;
+    let pos = 0;
+    let i = 0;
+    while (i < len) {
+      if (data[i] === 0x0a) {
+        i++;
+        continue;
       }
-      if (same) return seen.field;
+      const ks = i;
+      while (i < len && isWordByte(data[i])) i++;
+      if (i === ks || i >= len || data[i] !== 0x20) return false;
+      const ke = i;
+      while (i < len && data[i] === 0x20) {
+        const ps = ++i;
+        while (i < len && data[i] !== 0x3d && isWordByte(data[i])) i++;
+        if (i === ps || i >= len || data[i] !== 0x3d) return false;
+        const pe = i++;
+        const vs = i;
+        while (i < len && isWordByte(data[i])) i++;
+        const v = readDecimal(data, vs, i);
+        if (Number.isNaN(v)) return false;
+        if (count === this.fields.length) this.growScratch();
+        this.fields[count] = this.keyField(shape, data, ks, ke, ps, pe, pos++);
+        this.values[count] = v;
+        count++;
+      }
+      if (i < len && data[i] !== 0x0a) return false;
+      i++;
     }
-    const key = data.toString('latin1', ks, ke);
+    this.commit(row, count);
+    return true;
+  }
+
+  private commit(row: number, count: number): void {
+    for (let k = 0; k < count; k++) this.b.set(row, this.fields[k], this.values[k]);
+  }
+
+  /**
+   * The field of the key in data[ks, ke) — or of "<kind>.<key>" when a second part [ps, pe) is
+   * given — found by comparing bytes with what the same position held last time.
+   */
+  private keyField(
+    shape: FileShape,
+    data: Buffer,
+    ks: number,
+    ke: number,
+    ps: number,
+    pe: number,
+    pos: number,
+  ): number {
+    const seen = shape.order[pos];
+    if (seen && sameBytes(seen.bytes, 0, data, ks, ke)) {
+      if (ps < 0 && seen.bytes.length === ke - ks) return seen.field;
+      if (
+        ps >= 0 &&
+        seen.bytes.length === ke - ks + 1 + pe - ps &&
+        sameBytes(seen.bytes, ke - ks + 1, data, ps, pe)
+      )
+        return seen.field;
+    }
+    const key =
+      ps < 0
+        ? data.toString('latin1', ks, ke)
+        : `${data.toString('latin1', ks, ke)}.${data.toString('latin1', ps, pe)}`;
     let field = shape.keys.get(key);
     if (field === undefined) {
       field = this.b.fieldId(`${shape.name}:${key}`);
       shape.keys.set(key, field);
     }
     // Only the first few hundred positions: a file with thousands of lines is not memory.stat.
-    if (line < 512) shape.order[line] = { bytes: Buffer.from(key, 'latin1'), field };
+    if (pos < 512) shape.order[pos] = { bytes: Buffer.from(key, 'latin1'), field };
     return field;
   }
 
@@ -130,6 +183,44 @@ export class CgroupBytesParser {
     v.set(this.values);
     this.values = v;
   }
+}
+
+/** Printable ASCII other than space: what keys and values are made of. */
+function isWordByte(c: number): boolean {
+  return c > 0x20 && c < 0x7f;
+}
+
+/** True when `stored` from `at` begins with data[s, e) (and, for a whole key, ends there). */
+function sameBytes(stored: Buffer, at: number, data: Buffer, s: number, e: number): boolean {
+  if (at + e - s > stored.length) return false;
+  for (let j = s; j < e; j++) if (stored[at + j - s] !== data[j]) return false;
+  return true;
+}
+
+/**
+ * A decimal like "0.00" or "12345" as Number() reads it: digits over a power of ten is the
+ * correctly rounded quotient of two exact doubles, the same double Number() gives. NaN for
+ * anything else (exponents, signs), which sends the file to the text parser.
+ */
+function readDecimal(data: Buffer, s: number, e: number): number {
+  let v = 0;
+  let digits = 0;
+  let scale = 1;
+  let dot = false;
+  for (let i = s; i < e; i++) {
+    const c = data[i];
+    if (c === 0x2e && !dot && digits > 0) {
+      dot = true;
+      continue;
+    }
+    const d = c - 0x30;
+    if (d < 0 || d > 9) return Number.NaN;
+    v = v * 10 + d;
+    digits++;
+    if (dot) scale *= 10;
+  }
+  if (digits === 0 || data[e - 1] === 0x2e) return Number.NaN;
+  return digits > MAX_FAST_DIGITS ? Number(data.toString('latin1', s, e)) : v / scale;
 }
 
 /**
