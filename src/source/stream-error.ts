@@ -4,6 +4,8 @@ import { TarFormatError } from './tar-parser.js';
 export function describeStreamError(e: unknown): string {
   if (e instanceof TarFormatError) return e.message;
   const msg = e instanceof Error ? e.message : String(e);
+  // Decoders that already speak the user's language ("the zstd data is corrupt (…)").
+  if (/^the /.test(msg)) return msg;
   if (/unexpected end|premature close|Unexpected end of data/i.test(msg))
     return 'the archive ends early (truncated)';
   if (

@@ -216,6 +216,12 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
     );
   }
   for (const s of outcome.skipped) warn.add('skipped', `${name}: entry ${s.path} skipped: ${s.reason}`);
+  if (b.duplicates > 0) {
+    warn.add(
+      'duplicates',
+      `${name}: ${b.duplicates} values were read more than once for the same cgroup and snapshot time (a snapshot repeated in the archive?); the last one read was kept`,
+    );
+  }
 
   // Resolve the time of an unnamed (single) snapshot: input name, then manifest, then mtimes.
   let table = b.build();
