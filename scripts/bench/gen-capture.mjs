@@ -359,7 +359,17 @@ function kubectlPods(opts, pods) {
               containerID: `containerd://${app.cid}`,
               restartCount: p.apps.length - 1,
               ready: true,
-              ...(p.apps.length > 1 ? { lastState: { terminated: { reason: 'Error', exitCode: 137 } } } : {}),
+              ...(p.apps.length > 1
+                ? {
+                    lastState: {
+                      terminated: {
+                        reason: 'Error',
+                        exitCode: 137,
+                        containerID: `containerd://${p.apps.at(-2).cid}`,
+                      },
+                    },
+                  }
+                : {}),
             },
           ],
         },

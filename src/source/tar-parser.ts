@@ -117,9 +117,9 @@ export class TarParser {
       switch (this.state) {
         case HEADER: {
           if (this.headFill === 0 && n - at >= BLOCK) {
+            this.offset += BLOCK;
             this.readHeader(chunk, at);
             at += BLOCK;
-            this.offset += BLOCK;
           } else {
             const take = Math.min(BLOCK - this.headFill, n - at);
             chunk.copy(this.head, this.headFill, at, at + take);
