@@ -101,8 +101,9 @@ export function exitCodeFor(r: AnalysisResult, failOn: FailOn): number {
 function defaultOutDir(inputs: string[], now: number): string {
   const first = inputs[0] === '-' || !inputs[0] ? 'stdin' : basename(inputs[0].replace(/\/+$/, ''));
   const name =
-    first.replace(/\.(tar\.gz|tgz|tar|gz|json|csv|prom|txt)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_') ||
-    'input';
+    first
+      .replace(/\.(tar\.gz|tgz|tar\.zst|tzst|tar|gz|zst|json|csv|prom|txt)$/i, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '_') || 'input';
   const stamp = new Date(now)
     .toISOString()
     .replace(/[-:]/g, '')

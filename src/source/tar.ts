@@ -50,7 +50,7 @@ export function tarTree(
           const base = nb.toString('utf8', cut + 1, n);
           if (isPlainName(base)) {
             const path = prevDir ? `${prevDir}/${base}` : base;
-            deliver(data, { path, dir: prevDir, name: base, type: 'file', size: h.size, mtimeMs: h.mtimeMs });
+            deliver(data, fill(path, prevDir, base, 'file', h));
             return;
           }
         }
@@ -70,7 +70,7 @@ export function tarTree(
           prevLength = cut;
           prevDir = dir;
         }
-        const entry: TreeEntry = { path, dir, name: base, type, size: h.size, mtimeMs: h.mtimeMs };
+        const entry = fill(path, dir, base, type, h);
         if (type === 'symlink' || type === 'link') {
           entry.linkname = h.linkname;
           out.skipped.push({
@@ -79,6 +79,27 @@ export function tarTree(
           });
         }
         deliver(data, entry);
+      };
+
+      // One entry object, refilled for each entry: visitors may not keep it (see TreeVisitor).
+      const current: TreeEntry = {
+        path: '',
+        dir: '',
+        name: '',
+        type: 'file',
+        size: 0,
+        mtimeMs: 0,
+        linkname: undefined,
+      };
+      const fill = (path: string, dir: string, base: string, type: TreeEntry['type'], h: TarHeader) => {
+        current.path = path;
+        current.dir = dir;
+        current.name = base;
+        current.type = type;
+        current.size = h.size;
+        current.mtimeMs = h.mtimeMs;
+        current.linkname = undefined;
+        return current;
       };
 
       const deliver = (data: Buffer | null, entry: TreeEntry) => {

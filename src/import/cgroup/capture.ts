@@ -92,8 +92,9 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
   const snapshots = new Set<number>();
 
   const bytes = new CgroupBytesParser(b);
-  // Entries of one folder share their snapshot and cgroup: place each folder once. Bounded, as
-  // a capture has a few hundred folders per snapshot and hundreds of snapshots.
+  // Entries of one folder share their snapshot and cgroup: place each folder once. A folder is
+  // met again only within its snapshot (after its subfolders), and a snapshot has a few hundred
+  // folders (a few thousand on the largest nodes), so the cache is cleared when it gets bigger.
   const dirs = new Map<string, DirPlace>();
   const files = new Map<string, FileInfo>();
   let lastDir = '\u0000';
@@ -135,7 +136,7 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
     else {
       let known = dirs.get(dir);
       if (!known) {
-        if (dirs.size >= 50_000) dirs.clear();
+        if (dirs.size >= 8192) dirs.clear();
         const p = placeDir(dir);
         known = { t: Number.isNaN(p.t) ? UNNAMED : p.t, cgroup: p.cgroup, series: -1, row: -1 };
         dirs.set(dir, known);

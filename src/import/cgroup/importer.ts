@@ -4,7 +4,7 @@ import { importCapture } from './capture.js';
 
 const cgroupCapture: Importer = {
   id: 'cgroup-capture',
-  title: 'cgroup capture (tar, tar.gz or directory of cgroup memory files)',
+  title: 'cgroup capture (tar, tar.gz, tar.zst or directory of cgroup memory files)',
   detect(probe) {
     return probe.kind === 'directory' || probe.kind === 'tar' ? 0.9 : 0;
   },
