@@ -1,6 +1,5 @@
 import type { Dirent } from 'node:fs';
 import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ReadLimits, TreeEntry, TreeSource, WalkOutcome } from './types.js';
 import { DEFAULT_READ_LIMITS } from './types.js';
 
@@ -39,6 +38,9 @@ export function dirTree(root: string, limits: ReadLimits = DEFAULT_READ_LIMITS):
             const r = readSync(fd, buf, n, buf.length - n, null);
             if (r === 0) break;
             n += r;
+            // A regular file read to its size is done: spare the read that would return 0. (A
+            // live cgroupfs file reports size 0 and is read to the end.)
+            if (n === st.size) break;
           }
           return { data: buf.subarray(0, n), mtimeMs: st.mtimeMs, tooLarge: false };
         } finally {
@@ -46,11 +48,13 @@ export function dirTree(root: string, limits: ReadLimits = DEFAULT_READ_LIMITS):
         }
       };
 
+      // Plain concatenation: path.join normalises every path, a million times over.
+      const prefix = root.endsWith('/') ? root : `${root}/`;
       /** Returns false when the walk must stop (the total limit was passed). */
       const walkDir = (rel: string): boolean => {
         let names: Dirent[];
         try {
-          names = readdirSync(join(root, rel), { withFileTypes: true });
+          names = readdirSync(rel ? prefix + rel : root, { withFileTypes: true });
         } catch (e) {
           out.skipped.push({ path: rel || '.', reason: `cannot be read (${(e as Error).message})` });
           return true;
@@ -58,7 +62,7 @@ export function dirTree(root: string, limits: ReadLimits = DEFAULT_READ_LIMITS):
         names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         for (const d of names) {
           const path = rel ? `${rel}/${d.name}` : d.name;
-          const abs = join(root, path);
+          const abs = prefix + path;
           out.entries++;
           if (d.isSymbolicLink()) {
             // Never follow links out of the capture: a link could point anywhere on this machine.
