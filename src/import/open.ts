@@ -157,7 +157,7 @@ export async function openInput(
   if (isTar(head)) {
     return {
       probe: { name, kind: 'tar', compression, head },
-      tree: tarTree(name, raw, { compression, limits, size }),
+      tree: tarTree(name, raw, { compression, limits, size, ...(ref.data ? {} : { path: ref.path }) }),
       size,
     };
   }

@@ -2,6 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Compression } from './decompress.js';
 import { decompressor } from './decompress.js';
+import { fileChunks } from './file-chunks.js';
 import { describeStreamError } from './stream-error.js';
 import type { TarHeader } from './tar-parser.js';
 import { headerName, TarParser } from './tar-parser.js';
@@ -19,7 +20,13 @@ const EMPTY = Buffer.alloc(0);
 export function tarTree(
   name: string,
   open: () => Readable,
-  opts: { compression: Compression; limits?: ReadLimits; size?: number },
+  opts: {
+    compression: Compression;
+    limits?: ReadLimits;
+    size?: number;
+    /** For a plain tar on disk: read it through two reused buffers instead of `open()`. */
+    path?: string;
+  },
 ): TreeSource & { bytesRead: number } {
   const limits = opts.limits ?? DEFAULT_READ_LIMITS;
   const source = {
@@ -111,6 +118,26 @@ export function tarTree(
       };
 
       const parser = new TarParser(onEntry, { maxEntryBytes: limits.maxEntryBytes });
+      const feed = (chunk: Buffer): boolean => {
+        parser.push(chunk);
+        if (parser.offset > limits.maxTotalBytes) {
+          out.error = { message: `more than ${limits.maxTotalBytes} decompressed bytes`, afterEntry: last };
+          return false;
+        }
+        return !parser.ended;
+      };
+      if (opts.compression === 'none' && opts.path) {
+        try {
+          for await (const chunk of fileChunks(opts.path)) {
+            source.bytesRead += chunk.length;
+            if (!feed(chunk)) break;
+          }
+          if (!out.error) parser.end();
+        } catch (e) {
+          out.error ??= { message: describeStreamError(e), afterEntry: last };
+        }
+        return out;
+      }
       const raw = open();
       raw.on('data', (c: Buffer) => {
         source.bytesRead += c.length;
@@ -119,14 +146,7 @@ export function tarTree(
       const stream: Readable = decoder ? raw.pipe(decoder) : raw;
       if (decoder) raw.on('error', (e) => decoder.destroy(e));
       try {
-        for await (const chunk of stream) {
-          parser.push(chunk as Buffer);
-          if (parser.offset > limits.maxTotalBytes) {
-            out.error = { message: `more than ${limits.maxTotalBytes} decompressed bytes`, afterEntry: last };
-            break;
-          }
-          if (parser.ended) break;
-        }
+        for await (const chunk of stream) if (!feed(chunk as Buffer)) break;
         if (!out.error) parser.end();
       } catch (e) {
         out.error ??= { message: describeStreamError(e), afterEntry: last };
@@ -151,5 +171,6 @@ export function tarFile(path: string, compression: Compression, limits?: ReadLim
     compression,
     limits,
     size: statSync(path).size,
+    path,
   });
 }
