@@ -59,7 +59,8 @@ export function createProgress(
         if (t - start < delay || t - last < interval) return;
         last = t;
         shown = true;
-        const width = Math.max(20, (stream.columns ?? 80) - 1);
+        // A pseudo-terminal without a size reports 0 columns.
+        const width = Math.max(20, (stream.columns || 80) - 1);
         stream.write(`\r${progressLine(input, p).slice(0, width)}\x1b[K`);
       },
       done() {
@@ -70,12 +71,15 @@ export function createProgress(
   };
 }
 
-/** "memlens: reading x.tar.gz: 38 MiB of 76 MiB (50 %), 820,000 entries, 170 snapshots" */
+/**
+ * "memlens: 38 MiB of 76 MiB (50 %), 820,000 entries, 170 snapshots · x.tar.gz" — the counts
+ * first, so a narrow terminal cuts the name rather than them.
+ */
 export function progressLine(input: string, p: ImportProgress): string {
   const name = input.split(/[\\/]/).pop() || input;
   const read =
     p.bytesTotal && p.bytesTotal > 0
       ? `${formatBytes(p.bytesRead)} of ${formatBytes(p.bytesTotal)} (${Math.min(100, Math.floor((p.bytesRead / p.bytesTotal) * 100))} %)`
       : `${formatBytes(p.bytesRead)} read`;
-  return `memlens: reading ${name}: ${read}, ${p.entries.toLocaleString('en-US')} entries, ${p.snapshots.toLocaleString('en-US')} snapshots`;
+  return `memlens: ${read}, ${p.entries.toLocaleString('en-US')} entries, ${p.snapshots.toLocaleString('en-US')} snapshots · ${name}`;
 }

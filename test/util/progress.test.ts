@@ -19,10 +19,10 @@ const p = (bytesRead: number, entries: number): ImportProgress => ({
 describe('progress on stderr', () => {
   it('says bytes read of the total, entries and snapshots', () => {
     expect(progressLine('/data/node-a.tar.gz', p(40 * 1024 * 1024, 820_000))).toBe(
-      'memlens: reading node-a.tar.gz: 40 MiB of 80 MiB (50 %), 820,000 entries, 205 snapshots',
+      'memlens: 40 MiB of 80 MiB (50 %), 820,000 entries, 205 snapshots · node-a.tar.gz',
     );
     expect(progressLine('dir', { bytesRead: 1536, entries: 3, snapshots: 1 })).toBe(
-      'memlens: reading dir: 1.5 KiB read, 3 entries, 1 snapshots',
+      'memlens: 1.5 KiB read, 3 entries, 1 snapshots · dir',
     );
   });
 
@@ -46,7 +46,7 @@ describe('progress on stderr', () => {
     now = 1200;
     sink.update(p(5, 50));
     expect(stream.writes).toHaveLength(2);
-    expect(stream.writes[0]).toMatch(/^\rmemlens: reading x\.tar\.gz: .*30 entries.*\x1b\[K$/);
+    expect(stream.writes[0]).toMatch(/^\rmemlens: .*30 entries.* · x\.tar\.gz\x1b\[K$/);
     expect(stream.writes[1]).toMatch(/50 entries/);
     sink.done();
     expect(stream.writes.at(-1)).toBe('\r\x1b[K');
