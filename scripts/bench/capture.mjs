@@ -104,8 +104,8 @@ export async function run(argv) {
     formats.splice(formats.indexOf('zst'), 1);
   }
   mkdirSync(values.dir, { recursive: true });
-  const rssFile = join(values.dir, 'rss.txt');
-  const out = join(values.dir, 'report');
+  const rssFile = join(values.dir, 'capture-rss.txt');
+  const out = join(values.dir, 'capture-report');
   const env = { ...process.env, MEMLENS_BENCH_RSS_FILE: rssFile };
   const hook = join(HERE, 'rss-hook.mjs');
   console.log(
