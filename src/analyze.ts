@@ -12,6 +12,7 @@ import { runPasses } from './passes/runner.js';
 import type { AnalysisResult, FailedInput } from './result.js';
 import { summarize, toFindings } from './result.js';
 import { DEFAULT_READ_LIMITS } from './source/types.js';
+import type { ProgressFactory } from './util/progress.js';
 import type { Matcher } from './util/selector.js';
 import { matches } from './util/selector.js';
 
@@ -25,6 +26,8 @@ export interface AnalyzeOptions {
   /** Analysis time (tests pin it); defaults to now. */
   now?: number;
   settings?: Record<string, string>;
+  /** Progress display for long imports (the CLI sets it for a terminal). */
+  progress?: ProgressFactory;
 }
 
 export interface LoadResult {
@@ -39,6 +42,7 @@ export async function loadInputs(refs: InputRef[], opts: AnalyzeOptions = {}): P
     tz: opts.tz,
     now: opts.now,
     settings: opts.settings,
+    progress: opts.progress,
   };
   const datasets: Dataset[] = [];
   const failed: FailedInput[] = [];

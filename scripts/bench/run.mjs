@@ -1,24 +1,28 @@
 #!/usr/bin/env node
-// Runs benchmark cases by name: `npm run bench` runs them all, `npm run bench -- batch` one.
-// Each case is scripts/bench/<name>.mjs exporting a default async function that prints its own
-// figures as ratios against a baseline measured in the same run (the machine is shared and noisy).
-import { readdirSync } from 'node:fs';
+/**
+ * `npm run bench [-- CASE... [--option value]]`: runs benchmark cases, each in its own file.
+ * A case exports `title` and `run(args)` (or a default async function); `args` are the
+ * command-line words after the case names. Cases report figures as ratios against a baseline
+ * measured in the same run, because the machines this runs on are shared and noisy.
+ */
+const CASES = {
+  batch: () => import('./batch.mjs'),
+  capture: () => import('./capture.mjs'),
+};
 
-const here = new URL('.', import.meta.url);
-const all = readdirSync(here)
-  .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs')
-  .map((f) => f.slice(0, -4))
-  .sort();
-const wanted = process.argv.slice(2);
-for (const name of wanted) {
-  if (!all.includes(name)) {
-    console.error(`bench: no case "${name}"; cases: ${all.join(', ')}`);
-    process.exit(2);
-  }
+const argv = process.argv.slice(2);
+const names = argv.filter((a, i) => !a.startsWith('-') && !(i > 0 && argv[i - 1].startsWith('--')));
+const args = argv.filter((a) => !names.includes(a));
+const unknown = names.filter((n) => !CASES[n]);
+if (unknown.length) {
+  console.error(`unknown bench case ${unknown.join(', ')}; known: ${Object.keys(CASES).join(', ')}`);
+  process.exit(2);
 }
-for (const name of wanted.length ? wanted : all) {
-  const mod = await import(new URL(`./${name}.mjs`, here));
-  if (typeof mod.default !== 'function') continue; // a helper module, not a case
-  console.log(`\n## ${name}`);
-  await mod.default();
+let failed = false;
+for (const name of names.length ? names : Object.keys(CASES)) {
+  const mod = await CASES[name]();
+  console.log(`\n== ${name}${mod.title ? `: ${mod.title}` : ''}`);
+  const ok = mod.run ? await mod.run(args) : await mod.default(args);
+  if (ok === false) failed = true;
 }
+process.exit(failed ? 1 : 0);

@@ -11,6 +11,7 @@ import { summaryTable } from '../report/summary-table.js';
 import type { AnalysisResult } from '../result.js';
 import { toFindingsJson } from '../result.js';
 import { DEFAULT_READ_LIMITS } from '../source/types.js';
+import { createProgress } from '../util/progress.js';
 import { parseSelector } from '../util/selector.js';
 import type { FailOn } from './options.js';
 import { parseBytesFlag, parseFailOn, parseSet, parseTimeFlag, readConfig } from './options.js';
@@ -62,6 +63,7 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
     tz,
     passOptions: parseSet(flags.set ?? [], structuredClone(config.passes ?? {})),
     maxInputBytes,
+    progress: createProgress(process.stderr, { quiet: flags.quiet }),
   };
   const refs: InputRef[] = [];
   for (const r of await resolveInputs(inputs)) {
@@ -112,8 +114,9 @@ export function exitCodeFor(r: AnalysisResult, failOn: FailOn): number {
 function defaultOutDir(inputs: string[], now: number): string {
   const first = inputs[0] === '-' || !inputs[0] ? 'stdin' : basename(inputs[0].replace(/\/+$/, ''));
   const name =
-    first.replace(/\.(tar\.gz|tgz|tar|gz|json|csv|prom|txt)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_') ||
-    'input';
+    first
+      .replace(/\.(tar\.gz|tgz|tar\.zst|tzst|tar|gz|zst|json|csv|prom|txt)$/i, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '_') || 'input';
   const stamp = new Date(now)
     .toISOString()
     .replace(/[-:]/g, '')

@@ -3,6 +3,7 @@ import type { InputRef } from '../import/open.js';
 import { readStdin, resolveInputs } from '../import/open.js';
 import { buildModel } from '../model/build.js';
 import { DEFAULT_READ_LIMITS } from '../source/types.js';
+import { createProgress } from '../util/progress.js';
 import type { Io } from './analyze.js';
 
 /** `memlens inspect`: what each input holds, without analysing it. */
@@ -11,7 +12,7 @@ export async function inspectCommand(inputs: string[], flags: { json?: boolean }
   for (const r of await resolveInputs(inputs)) {
     refs.push(r.path === '-' ? { path: '-', data: await readStdin(DEFAULT_READ_LIMITS.maxTotalBytes) } : r);
   }
-  const { datasets, failed } = await loadInputs(refs, {});
+  const { datasets, failed } = await loadInputs(refs, { progress: createProgress(process.stderr) });
   const reports = datasets.map((ds) => {
     const model = buildModel([ds]);
     const roles: Record<string, number> = {};

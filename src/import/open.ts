@@ -2,9 +2,10 @@ import { createReadStream } from 'node:fs';
 import { open as openFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { glob } from 'tinyglobby';
 import { InputError, UsageError } from '../errors.js';
+import type { Compression } from '../source/decompress.js';
+import { DecoderUnavailable, decompressor } from '../source/decompress.js';
 import { dirTree } from '../source/dir.js';
 import { tarTree } from '../source/tar.js';
 import type { ReadLimits } from '../source/types.js';
@@ -104,7 +105,8 @@ async function readHead(open: () => Readable, max = HEAD_BYTES): Promise<Buffer>
       n += (c as Buffer).length;
       if (n >= max) break;
     }
-  } catch {
+  } catch (e) {
+    if (e instanceof DecoderUnavailable) throw e;
     // A corrupt stream still gives what it had; the importer reports the error in full.
   } finally {
     s.destroy();
@@ -132,27 +134,30 @@ export async function openInput(
     : () => createReadStream(ref.path, { highWaterMark: 256 * 1024 });
   const size = ref.data ? ref.data.length : (await stat(ref.path)).size;
   const first = await readFirstBytes(ref);
-  if (startsWith(first, ZSTD_MAGIC)) {
-    throw new InputError(
-      name,
-      'is zstd-compressed, which memlens does not read yet; decompress it with "zstd -d" and try again.',
-    );
+  const compression: Compression = startsWith(first, GZIP_MAGIC)
+    ? 'gzip'
+    : startsWith(first, ZSTD_MAGIC)
+      ? 'zstd'
+      : 'none';
+  const open: () => Readable =
+    compression === 'none'
+      ? raw
+      : () => {
+          const d = decompressor(compression)!;
+          const r = raw();
+          r.on('error', (e) => d.destroy(e));
+          return r.pipe(d);
+        };
+  let head: Buffer;
+  try {
+    head = await readHead(open);
+  } catch (e) {
+    throw new InputError(name, (e as Error).message, { cause: e });
   }
-  const gzip = startsWith(first, GZIP_MAGIC);
-  const open: () => Readable = gzip
-    ? () => {
-        const g = createGunzip();
-        const r = raw();
-        r.on('error', (e) => g.destroy(e));
-        return r.pipe(g);
-      }
-    : raw;
-  const head = gzip ? await readHead(open) : await readHead(raw);
-  const compression = gzip ? 'gzip' : 'none';
   if (isTar(head)) {
     return {
       probe: { name, kind: 'tar', compression, head },
-      tree: tarTree(name, raw, { gzip, limits }),
+      tree: tarTree(name, raw, { compression, limits, size, ...(ref.data ? {} : { path: ref.path }) }),
       size,
     };
   }

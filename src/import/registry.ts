@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ReadLimits, TreeSource } from '../source/types.js';
+import type { ProgressFactory } from '../util/progress.js';
 import type { Dataset } from './types.js';
 
 /** What an importer can look at to decide whether an input is its format. */
@@ -32,6 +33,8 @@ export interface ImportContext {
   now?: number;
   /** Importer-specific settings given by flags (e.g. --vm-format). */
   settings?: Record<string, string>;
+  /** Progress display for long imports; absent when nothing is shown (not a terminal, --quiet). */
+  progress?: ProgressFactory;
 }
 
 export interface Importer {

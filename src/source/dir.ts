@@ -1,52 +1,120 @@
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { ReadLimits, TreeSource, WalkOutcome } from './types.js';
+import type { Dirent } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+import type { ReadLimits, TreeEntry, TreeSource, WalkOutcome } from './types.js';
 import { DEFAULT_READ_LIMITS } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
 
-/** A directory on disk, walked depth-first in name order (stable across runs). */
+/**
+ * A directory on disk (an extracted capture), walked depth-first in name order (stable across
+ * runs). Reads are synchronous on purpose: an extracted node-scale capture is a million small
+ * files, and a thread-pool round trip per open, stat and read would cost more than the reading.
+ * Each file is read into one reused buffer, so `data` is valid only during the visit.
+ */
 export function dirTree(root: string, limits: ReadLimits = DEFAULT_READ_LIMITS): TreeSource {
-  return {
+  let buf = Buffer.allocUnsafe(64 * 1024);
+  const source = {
     name: root,
-    async walk(visit): Promise<WalkOutcome> {
+    bytesRead: 0,
+    async walk(visit: (entry: TreeEntry, data: Buffer) => void): Promise<WalkOutcome> {
       const out: WalkOutcome = { entries: 0, skipped: [] };
       let total = 0;
-      const stack: string[] = [''];
-      while (stack.length) {
-        const rel = stack.pop()!;
-        const names = (await readdir(join(root, rel))).sort().reverse();
-        for (const name of names) {
-          const path = rel ? `${rel}/${name}` : name;
-          const st = await lstat(join(root, path));
+
+      /** Reads a whole file (a live cgroupfs reports size 0, so read to the end, not to st.size). */
+      const readFile = (abs: string): { data: Buffer; mtimeMs: number; tooLarge: boolean } => {
+        const fd = openSync(abs, 'r');
+        try {
+          const st = fstatSync(fd);
+          if (st.size > limits.maxEntryBytes) return { data: EMPTY, mtimeMs: st.mtimeMs, tooLarge: true };
+          let n = 0;
+          for (;;) {
+            if (n === buf.length) {
+              if (buf.length >= limits.maxEntryBytes)
+                return { data: EMPTY, mtimeMs: st.mtimeMs, tooLarge: true };
+              const next = Buffer.allocUnsafe(Math.min(buf.length * 2, limits.maxEntryBytes));
+              buf.copy(next, 0, 0, n);
+              buf = next;
+            }
+            const r = readSync(fd, buf, n, buf.length - n, null);
+            if (r === 0) break;
+            n += r;
+            // A regular file read to its size is done: spare the read that would return 0. (A
+            // live cgroupfs file reports size 0 and is read to the end.)
+            if (n === st.size) break;
+          }
+          return { data: buf.subarray(0, n), mtimeMs: st.mtimeMs, tooLarge: false };
+        } finally {
+          closeSync(fd);
+        }
+      };
+
+      // Plain concatenation: path.join normalises every path, a million times over.
+      const prefix = root.endsWith('/') ? root : `${root}/`;
+      /** Returns false when the walk must stop (the total limit was passed). */
+      const walkDir = (rel: string): boolean => {
+        let names: Dirent[];
+        try {
+          names = readdirSync(rel ? prefix + rel : root, { withFileTypes: true });
+        } catch (e) {
+          out.skipped.push({ path: rel || '.', reason: `cannot be read (${(e as Error).message})` });
+          return true;
+        }
+        names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const d of names) {
+          const path = rel ? `${rel}/${d.name}` : d.name;
+          const abs = prefix + path;
           out.entries++;
-          if (st.isSymbolicLink()) {
+          if (d.isSymbolicLink()) {
             // Never follow links out of the capture: a link could point anywhere on this machine.
-            const linkname = await readlink(join(root, path));
-            visit({ path, type: 'symlink', size: 0, mtimeMs: st.mtimeMs, linkname }, EMPTY);
+            const linkname = readlinkSync(abs);
+            visit(
+              {
+                path,
+                dir: rel,
+                name: d.name,
+                type: 'symlink',
+                size: 0,
+                mtimeMs: lstatSync(abs).mtimeMs,
+                linkname,
+              },
+              EMPTY,
+            );
             out.skipped.push({ path, reason: `symbolic link to ${linkname} not followed` });
-          } else if (st.isDirectory()) {
-            visit({ path, type: 'directory', size: 0, mtimeMs: st.mtimeMs }, EMPTY);
-            stack.push(path);
-          } else if (st.isFile()) {
-            if (st.size > limits.maxEntryBytes) {
-              out.skipped.push({ path, reason: `larger than ${limits.maxEntryBytes} bytes` });
-              visit({ path, type: 'file', size: st.size, mtimeMs: st.mtimeMs }, EMPTY);
+          } else if (d.isDirectory()) {
+            visit({ path, dir: rel, name: d.name, type: 'directory', size: 0, mtimeMs: 0 }, EMPTY);
+            if (!walkDir(path)) return false;
+          } else if (d.isFile()) {
+            let f: ReturnType<typeof readFile>;
+            try {
+              f = readFile(abs);
+            } catch (e) {
+              out.skipped.push({ path, reason: `cannot be read (${(e as Error).message})` });
               continue;
             }
-            total += st.size;
+            source.bytesRead += f.data.length;
+            if (f.tooLarge) {
+              out.skipped.push({ path, reason: `larger than ${limits.maxEntryBytes} bytes` });
+              visit({ path, dir: rel, name: d.name, type: 'file', size: 0, mtimeMs: f.mtimeMs }, EMPTY);
+              continue;
+            }
+            total += f.data.length;
             if (total > limits.maxTotalBytes) {
               out.error = { message: `more than ${limits.maxTotalBytes} bytes in total`, afterEntry: path };
-              return out;
+              return false;
             }
-            const data = await readFile(join(root, path));
-            visit({ path, type: 'file', size: data.length, mtimeMs: st.mtimeMs }, data);
+            visit(
+              { path, dir: rel, name: d.name, type: 'file', size: f.data.length, mtimeMs: f.mtimeMs },
+              f.data,
+            );
           } else {
-            visit({ path, type: 'other', size: 0, mtimeMs: st.mtimeMs }, EMPTY);
+            visit({ path, dir: rel, name: d.name, type: 'other', size: 0, mtimeMs: 0 }, EMPTY);
           }
         }
-      }
+        return true;
+      };
+      walkDir('');
       return out;
     },
   };
+  return source;
 }

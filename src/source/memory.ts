@@ -1,5 +1,5 @@
 import type { TreeEntry, TreeSource, WalkOutcome } from './types.js';
-import { cleanPath } from './types.js';
+import { cleanPath, splitPath } from './types.js';
 
 export type MemoryTreeFile = string | Buffer | { data: string | Buffer; mtimeMs?: number };
 
@@ -16,7 +16,14 @@ export function memoryTree(name: string, files: Record<string, MemoryTreeFile>):
         const raw = typeof f === 'string' || Buffer.isBuffer(f) ? f : f.data;
         const data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8');
         const mtimeMs = typeof f === 'object' && !Buffer.isBuffer(f) ? (f.mtimeMs ?? 0) : 0;
-        const entry: TreeEntry = { path: cleanPath(path), type: 'file', size: data.length, mtimeMs };
+        const clean = cleanPath(path);
+        const entry: TreeEntry = {
+          path: clean,
+          ...splitPath(clean),
+          type: 'file',
+          size: data.length,
+          mtimeMs,
+        };
         visit(entry, data);
         entries++;
       }

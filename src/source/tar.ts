@@ -1,129 +1,194 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
-import * as tarStream from 'tar-stream';
+import type { Compression } from './decompress.js';
+import { decompressor, zstdChild } from './decompress.js';
+import { fileChunks } from './file-chunks.js';
+import { describeStreamError } from './stream-error.js';
+import type { TarHeader } from './tar-parser.js';
+import { headerName, TarParser } from './tar-parser.js';
 import type { ReadLimits, TreeEntry, TreeSource, WalkOutcome } from './types.js';
-import { cleanPath, DEFAULT_READ_LIMITS, isUnsafePath } from './types.js';
+import { cleanPath, DEFAULT_READ_LIMITS, isUnsafePath, splitPath } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
 
-function entryType(t: string | null | undefined): TreeEntry['type'] {
-  switch (t) {
-    case 'file':
-    case 'contiguous-file':
-      return 'file';
-    case 'directory':
-      return 'directory';
-    case 'symlink':
-      return 'symlink';
-    case 'link':
-      return 'link';
-    default:
-      return 'other';
-  }
-}
-
 /**
- * A tar archive, optionally gzip-compressed, streamed once. Nothing is written to disk: entry
- * contents are handed to the visitor in memory, so `..` or absolute names cannot escape anywhere;
- * they are still reported, because an honest capture never contains them.
+ * A tar archive, plain or compressed, streamed once: raw bytes → decoder → TarParser → visitor,
+ * chunk by chunk, so memory stays at a few chunks whatever the archive's size. Nothing is written
+ * to disk: contents are handed to the visitor in memory, so `..` or absolute names cannot escape
+ * anywhere; they are still reported, because an honest capture never contains them.
  */
 export function tarTree(
   name: string,
   open: () => Readable,
-  opts: { gzip: boolean; limits?: ReadLimits },
-): TreeSource {
+  opts: {
+    compression: Compression;
+    limits?: ReadLimits;
+    size?: number;
+    /** For a plain tar on disk: read it through two reused buffers instead of `open()`. */
+    path?: string;
+  },
+): TreeSource & { bytesRead: number } {
   const limits = opts.limits ?? DEFAULT_READ_LIMITS;
-  return {
+  const source = {
     name,
-    async walk(visit): Promise<WalkOutcome> {
+    bytesRead: 0,
+    bytesTotal: opts.size,
+    async walk(visit: (entry: TreeEntry, data: Buffer) => void): Promise<WalkOutcome> {
       const out: WalkOutcome = { entries: 0, skipped: [] };
-      const raw = open();
-      const extract = tarStream.extract();
-      let total = 0;
       let last: string | null = null;
-      const fail = (e: unknown) => {
-        out.error ??= { message: describeStreamError(e), afterEntry: last };
-        extract.destroy();
-      };
-      raw.on('error', fail);
-      if (opts.gzip) {
-        const gunzip = createGunzip();
-        gunzip.on('error', fail);
-        raw.pipe(gunzip).pipe(extract);
-      } else {
-        raw.pipe(extract);
-      }
-      try {
-        for await (const stream of extract) {
-          const h = stream.header;
-          const rawName = h.name;
-          const path = cleanPath(rawName);
-          const type = entryType(h.type);
-          out.entries++;
-          if (isUnsafePath(rawName)) {
-            // Nothing is written to disk, so such a name cannot escape; it is still not a capture file.
-            out.skipped.push({ path: rawName, reason: 'path leaves the archive root' });
-            stream.resume();
-            await new Promise<void>((r) => stream.on('end', r));
-            continue;
+      // The raw folder bytes of the last file and its clean folder string.
+      let prevBytes = Buffer.alloc(1024);
+      let prevLength = -1;
+      let prevDir = '';
+
+      const onEntry = (h: TarHeader, data: Buffer | null) => {
+        out.entries++;
+        const nb = h.nameBytes;
+        const n = h.nameLength;
+        let cut = n - 1;
+        while (cut >= 0 && nb[cut] !== 0x2f) cut--;
+        // Fast path: a file in the same folder as the last file (most entries of a capture).
+        if (
+          h.type === 'file' &&
+          cut > 0 &&
+          cut === prevLength &&
+          nb.compare(prevBytes, 0, cut, 0, cut) === 0
+        ) {
+          const base = nb.toString('utf8', cut + 1, n);
+          if (isPlainName(base)) {
+            const path = prevDir ? `${prevDir}/${base}` : base;
+            deliver(data, fill(path, prevDir, base, 'file', h));
+            return;
           }
-          const entry: TreeEntry = {
-            path,
-            type,
-            size: h.size ?? 0,
-            mtimeMs: h.mtime ? h.mtime.getTime() : 0,
-            ...(h.linkname ? { linkname: h.linkname } : {}),
-          };
-          if (type !== 'file' || entry.size > limits.maxEntryBytes) {
-            if (type === 'symlink' || type === 'link') {
-              out.skipped.push({
-                path,
-                reason: `${type === 'link' ? 'hard' : 'symbolic'} link to ${h.linkname} not followed`,
-              });
-            } else if (type === 'file') {
-              out.skipped.push({ path, reason: `larger than ${limits.maxEntryBytes} bytes` });
-            }
-            stream.resume();
-            await new Promise<void>((r) => stream.on('end', r));
-            visit(entry, EMPTY);
-            last = path;
-            continue;
-          }
-          const chunks: Buffer[] = [];
-          for await (const c of stream) chunks.push(c as Buffer);
-          const data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-          total += data.length;
-          if (total > limits.maxTotalBytes) {
-            out.error = { message: `more than ${limits.maxTotalBytes} decompressed bytes`, afterEntry: last };
-            extract.destroy();
-            break;
-          }
-          visit(entry, data);
-          last = path;
         }
+        const raw = headerName(h);
+        if (isUnsafePath(raw)) {
+          out.skipped.push({ path: raw, reason: 'path leaves the archive root' });
+          return;
+        }
+        // A regular file whose name ends in '/' is how old tars wrote directories.
+        const type = h.type === 'file' && raw.endsWith('/') ? 'directory' : h.type;
+        const path = cleanPath(raw);
+        const { dir, name: base } = splitPath(path);
+        if (type === 'file' && cut > 0 && isPlainName(base)) {
+          // Remember this folder for the files that follow it.
+          if (prevBytes.length < cut) prevBytes = Buffer.alloc(cut * 2);
+          nb.copy(prevBytes, 0, 0, cut);
+          prevLength = cut;
+          prevDir = dir;
+        }
+        const entry = fill(path, dir, base, type, h);
+        if (type === 'symlink' || type === 'link') {
+          entry.linkname = h.linkname;
+          out.skipped.push({
+            path,
+            reason: `${type === 'link' ? 'hard' : 'symbolic'} link to ${h.linkname} not followed`,
+          });
+        }
+        deliver(data, entry);
+      };
+
+      // One entry object, refilled for each entry: visitors may not keep it (see TreeVisitor).
+      const current: TreeEntry = {
+        path: '',
+        dir: '',
+        name: '',
+        type: 'file',
+        size: 0,
+        mtimeMs: 0,
+        linkname: undefined,
+      };
+      const fill = (path: string, dir: string, base: string, type: TreeEntry['type'], h: TarHeader) => {
+        current.path = path;
+        current.dir = dir;
+        current.name = base;
+        current.type = type;
+        current.size = h.size;
+        current.mtimeMs = h.mtimeMs;
+        current.linkname = undefined;
+        return current;
+      };
+
+      const deliver = (data: Buffer | null, entry: TreeEntry) => {
+        if (entry.type === 'file' && data === null) {
+          out.skipped.push({ path: entry.path, reason: `larger than ${limits.maxEntryBytes} bytes` });
+        }
+        visit(entry, entry.type === 'file' && data ? data : EMPTY);
+        last = entry.path;
+      };
+
+      const parser = new TarParser(onEntry, { maxEntryBytes: limits.maxEntryBytes });
+      const feed = (chunk: Buffer): boolean => {
+        parser.push(chunk);
+        if (parser.offset > limits.maxTotalBytes) {
+          out.error = { message: `more than ${limits.maxTotalBytes} decompressed bytes`, afterEntry: last };
+          return false;
+        }
+        // Not `ended`: another archive (the next gzip member of a capture) may follow the marker.
+        return !parser.done;
+      };
+      if (opts.compression === 'none' && opts.path) {
+        try {
+          for await (const chunk of fileChunks(opts.path)) {
+            source.bytesRead += chunk.length;
+            if (!feed(chunk)) break;
+          }
+          if (!out.error) parser.end();
+        } catch (e) {
+          out.error ??= { message: describeStreamError(e), afterEntry: last };
+        }
+        return out;
+      }
+      const raw = open();
+      raw.on('data', (c: Buffer) => {
+        source.bytesRead += c.length;
+      });
+      if (opts.compression === 'zstd') {
+        // The child's stdout straight into the parser; its exit status says whether all was read.
+        const z = zstdChild();
+        raw.on('error', (e) => z.output.destroy(e));
+        raw.pipe(z.input);
+        try {
+          for await (const chunk of z.output) if (!feed(chunk as Buffer)) break;
+          if (!out.error && !parser.done) await z.finished;
+          if (!out.error) parser.end();
+        } catch (e) {
+          out.error ??= { message: describeStreamError(e), afterEntry: last };
+        } finally {
+          raw.destroy();
+          z.kill();
+        }
+        return out;
+      }
+      const decoder = decompressor(opts.compression, { inputBytes: opts.size });
+      const stream: Readable = decoder ? raw.pipe(decoder) : raw;
+      if (decoder) raw.on('error', (e) => decoder.destroy(e));
+      try {
+        for await (const chunk of stream) if (!feed(chunk as Buffer)) break;
+        if (!out.error) parser.end();
       } catch (e) {
         out.error ??= { message: describeStreamError(e), afterEntry: last };
       } finally {
         raw.destroy();
+        decoder?.destroy();
       }
       return out;
     },
   };
+  return source;
 }
 
-function describeStreamError(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  if (/unexpected end|premature close|Unexpected end of data/i.test(msg))
-    return 'the archive ends early (truncated)';
-  if (/incorrect header check|invalid (block|distance|stored)|unknown compression/i.test(msg)) {
-    return `the gzip data is corrupt (${msg})`;
-  }
-  if (/checksum|Invalid tar header/i.test(msg)) return `a tar header is corrupt (${msg})`;
-  return msg;
+/** A last path part that cleanPath leaves alone and that cannot climb out of the tree. */
+function isPlainName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !name.includes('\\');
 }
 
 /** Opens a file path as a tar tree. */
-export function tarFile(path: string, gzip: boolean, limits?: ReadLimits): TreeSource {
-  return tarTree(path, () => createReadStream(path, { highWaterMark: 256 * 1024 }), { gzip, limits });
+export function tarFile(path: string, compression: Compression, limits?: ReadLimits): TreeSource {
+  return tarTree(path, () => createReadStream(path, { highWaterMark: 1024 * 1024 }), {
+    compression,
+    limits,
+    size: statSync(path).size,
+    path,
+  });
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tarStream from 'tar-stream';
@@ -132,6 +132,51 @@ describe('unsafe entries are not imported', () => {
       expect(ds.table.series).toEqual(['/kubepods']);
     } finally {
       s2.done();
+    }
+  });
+});
+
+describe('zstd captures', () => {
+  const HAS_ZSTD = spawnSync('zstd', ['--version']).status === 0;
+
+  it.skipIf(!HAS_ZSTD)('reads a .tar.zst, and keeps what a truncated one holds', async () => {
+    // zstd hands out whole 128 KiB blocks: the archive must span several for a cut to keep some.
+    const root = join(s.dir, 'ztree');
+    for (let i = 0; i < 40; i++) {
+      const dir = join(root, `2026-01-01T00:00:${String(i).padStart(2, '0')}Z`, 'kubepods');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'memory.usage_in_bytes'), `${(i + 1) * 4096}\n`);
+      writeFileSync(
+        join(dir, 'memory.stat'),
+        `total_rss 4096\n${Array.from({ length: 3000 }, (_, k) => `k${k} ${Math.floor(Math.random() * 1e12)}`).join('\n')}\n`,
+      );
+    }
+    const tar = join(s.dir, 'z.tar');
+    execFileSync('tar', ['-cf', tar, '-C', root, '.']);
+    execFileSync('zstd', ['-q', '-f', tar, '-o', `${tar}.zst`]);
+    const ds = await loadInput({ path: `${tar}.zst` }, ctx);
+    expect(ds.input.details.snapshots).toBe(40);
+    expect(ds.input.warnings).toEqual([]);
+    const z = readFileSync(`${tar}.zst`);
+    const cut = join(s.dir, 'cut.tar.zst');
+    writeFileSync(cut, z.subarray(0, Math.floor(z.length * 0.6)));
+    const part = await loadInput({ path: cut }, ctx);
+    expect(part.input.details.snapshots as number).toBeGreaterThan(0);
+    expect(part.input.details.snapshots as number).toBeLessThan(40);
+    expect(part.input.warnings.join('\n')).toMatch(/cut\.tar\.zst: the archive ends early \(truncated\)/);
+  });
+
+  it('says how to read a .tar.zst when the zstd program is missing', async () => {
+    const path = join(s.dir, 'nozstd.tar.zst');
+    writeFileSync(path, Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]));
+    const saved = process.env.PATH;
+    process.env.PATH = join(s.dir, 'empty-path');
+    try {
+      await expect(loadInput({ path }, ctx)).rejects.toThrow(
+        /nozstd\.tar\.zst: is zstd-compressed and the zstd program is not installed; install zstd, or decompress it/,
+      );
+    } finally {
+      process.env.PATH = saved;
     }
   });
 });

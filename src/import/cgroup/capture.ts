@@ -5,12 +5,14 @@ import type { ClusterMetadata, KernelOomKill } from '../../model/metadata.js';
 import { emptyMetadata, mergeMetadata } from '../../model/metadata.js';
 import { SampleTableBuilder } from '../../model/samples.js';
 import type { TreeSource } from '../../source/types.js';
+import type { ImportProgress } from '../../util/progress.js';
 import { iso, parseRfc3339 } from '../../util/time.js';
 import { parseMetadataJson } from '../metadata.js';
 import type { Dataset, SeriesHint } from '../types.js';
 import { Warnings } from '../types.js';
 import { parseKernelOomLog, placeKills } from './kmsg.js';
-import { placeEntry, timeFromName } from './layout.js';
+import { placeDir, timeFromName } from './layout.js';
+import { CgroupBytesParser } from './parse-bytes.js';
 import { isCgroupMemoryFile, parseCgroupFile } from './parse-file.js';
 
 export type { CaptureManifest };
@@ -24,6 +26,42 @@ const UNNAMED = -1;
 export interface CaptureOptions {
   /** Used when nothing in the tree says when it was taken (defaults to Date.now()). */
   now?: number;
+  /**
+   * Parse every file as text with parseCgroupFile instead of from bytes: the simple path, kept
+   * so tests and the benchmark can check the byte parser against it.
+   */
+  textOnly?: boolean;
+  /** Told how far the import has got, every few thousand entries and at the end. */
+  progress?: (p: ImportProgress) => void;
+}
+
+interface DirPlace {
+  t: number;
+  cgroup: string;
+  /** Series and row of (cgroup, t); -1 until the folder's first non-empty memory file. */
+  series: number;
+  row: number;
+}
+
+const JSON_FILE = 0;
+const MEMORY_FILE = 1;
+const OTHER_FILE = 2;
+interface FileInfo {
+  kind: typeof JSON_FILE | typeof MEMORY_FILE | typeof OTHER_FILE;
+  /** The cgroup version a file of this name marks, or 0. */
+  version: 0 | 1 | 2;
+}
+
+function fileInfo(cache: Map<string, FileInfo>, name: string): FileInfo {
+  let info = cache.get(name);
+  if (info) return info;
+  info = {
+    kind: name.endsWith('.json') ? JSON_FILE : isCgroupMemoryFile(name) ? MEMORY_FILE : OTHER_FILE,
+    version: V1_MARKERS.has(name) ? 1 : V2_MARKERS.has(name) ? 2 : 0,
+  };
+  // A capture has a few dozen file names; do not let a tree of arbitrary files grow the cache.
+  if (cache.size < 4096) cache.set(name, info);
+  return info;
 }
 
 /**
@@ -45,18 +83,38 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
   const snapshots = new Set<number>();
   const kernelOoms: KernelOomKill[] = [];
 
+  const bytes = new CgroupBytesParser(b);
+  // Entries of one folder share their snapshot and cgroup: place each folder once. A folder is
+  // met again only within its snapshot (after its subfolders), and a snapshot has a few hundred
+  // folders (a few thousand on the largest nodes), so the cache is cleared when it gets bigger.
+  const dirs = new Map<string, DirPlace>();
+  const files = new Map<string, FileInfo>();
+  let lastDir = '\u0000';
+  let lastPlace: DirPlace | undefined;
+  let entries = 0;
+  const report = () =>
+    opts.progress?.({
+      bytesRead: tree.bytesRead ?? 0,
+      bytesTotal: tree.bytesTotal,
+      entries,
+      snapshots: snapshots.size,
+    });
+
   const outcome = await tree.walk((entry, data) => {
+    if ((++entries & 0x1fff) === 0) report();
     if (entry.type !== 'file') return;
-    const place = placeEntry(entry.path);
-    if (place.file.endsWith('.json')) {
-      readJson(entry.path, data);
+    const path = entry.path;
+    const name = entry.name;
+    const info = fileInfo(files, name);
+    if (info.kind === JSON_FILE) {
+      readJson(path, data);
       return;
     }
-    if (place.file === 'dmesg-oom.txt') {
-      kernelOoms.push(...parseKernelOomLog(data.toString('utf8')));
-      return;
-    }
-    if (!isCgroupMemoryFile(place.file)) {
+    if (info.kind === OTHER_FILE) {
+      if (name === 'dmesg-oom.txt') {
+        kernelOoms.push(...parseKernelOomLog(data.toString('utf8')));
+        return;
+      }
       otherFiles++;
       return;
     }
@@ -66,26 +124,47 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
       return;
     }
     if (entry.mtimeMs > maxMtime) maxMtime = entry.mtimeMs;
-    const t = Number.isNaN(place.t) ? UNNAMED : place.t;
-    if (t === UNNAMED) unnamedFiles++;
-    else snapshots.add(t);
-    const s = b.seriesId(place.cgroup);
-    cgroupOf[s] = place.cgroup;
-    if (V1_MARKERS.has(place.file)) versions.set(s, 1);
-    else if (V2_MARKERS.has(place.file)) versions.set(s, 2);
-    const row = b.row(s, t);
-    parseCgroupFile(
-      place.file,
-      data.toString('latin1'),
-      (field, value) => b.set(row, b.fieldId(field), value),
-      (p) =>
-        warn.add(
-          'number',
-          `${entry.path}:${p.line}: "${p.text.slice(0, 80)}" is not a number; value skipped`,
-          'values that are not numbers were skipped',
-        ),
-    );
+    // Files of a folder mostly come one after another, and sources hand them the same folder
+    // string: === finds the folder without hashing a two-hundred-character path.
+    const dir = entry.dir;
+    let place: DirPlace;
+    if (dir === lastDir) place = lastPlace!;
+    else {
+      let known = dirs.get(dir);
+      if (!known) {
+        if (dirs.size >= 8192) dirs.clear();
+        const p = placeDir(dir);
+        known = { t: Number.isNaN(p.t) ? UNNAMED : p.t, cgroup: p.cgroup, series: -1, row: -1 };
+        dirs.set(dir, known);
+      }
+      place = known;
+      lastDir = dir;
+      lastPlace = place;
+    }
+    if (place.t === UNNAMED) unnamedFiles++;
+    if (place.row < 0) {
+      place.series = b.seriesId(place.cgroup);
+      cgroupOf[place.series] = place.cgroup;
+      place.row = b.row(place.series, place.t);
+      if (place.t !== UNNAMED) snapshots.add(place.t);
+    }
+    if (info.version) versions.set(place.series, info.version);
+    const row = place.row;
+    if (opts.textOnly || !bytes.parse(name, data, row)) {
+      parseCgroupFile(
+        name,
+        data.toString('latin1'),
+        (field, value) => b.set(row, b.fieldId(field), value),
+        (p) =>
+          warn.add(
+            'number',
+            `${path}:${p.line}: "${p.text.slice(0, 80)}" is not a number; value skipped`,
+            'values that are not numbers were skipped',
+          ),
+      );
+    }
   });
+  report();
 
   function readJson(path: string, data: Buffer): void {
     let doc: unknown;
@@ -134,6 +213,12 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
     );
   }
   for (const s of outcome.skipped) warn.add('skipped', `${name}: entry ${s.path} skipped: ${s.reason}`);
+  if (b.duplicates > 0) {
+    warn.add(
+      'duplicates',
+      `${name}: ${b.duplicates} values were read more than once for the same cgroup and snapshot time (a snapshot repeated in the archive?); the last one read was kept`,
+    );
+  }
 
   // Resolve the time of an unnamed (single) snapshot: input name, then manifest, then mtimes.
   let table = b.build();

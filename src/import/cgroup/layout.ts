@@ -24,8 +24,13 @@ const MOUNT_PREFIXES = [
 ];
 
 export function placeEntry(path: string): Placement {
-  const parts = path.split('/');
-  const file = parts.pop() ?? '';
+  const cut = path.lastIndexOf('/');
+  return { ...placeDir(cut < 0 ? '' : path.slice(0, cut)), file: path.slice(cut + 1) };
+}
+
+/** Where the files of a folder belong: the snapshot time and the cgroup (see placeEntry). */
+export function placeDir(dir: string): { t: number; cgroup: string } {
+  const parts = dir === '' ? [] : dir.split('/');
   let t = Number.NaN;
   let start = 0;
   for (let i = 0; i < parts.length; i++) {
@@ -36,7 +41,7 @@ export function placeEntry(path: string): Placement {
       break;
     }
   }
-  return { t, cgroup: normaliseCgroup(parts.slice(start)), file };
+  return { t, cgroup: normaliseCgroup(parts.slice(start)) };
 }
 
 /** Strips mount prefixes and restores a kubepods root the capture left out. */

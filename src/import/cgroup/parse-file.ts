@@ -13,7 +13,7 @@ export interface ParseProblem {
 }
 
 /** Files with one "key value" pair per line. */
-const KEY_VALUE = new Set([
+export const KEY_VALUE = new Set([
   'memory.stat',
   'memory.oom_control',
   'memory.events',
