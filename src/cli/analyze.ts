@@ -12,7 +12,14 @@ import { toFindingsJson } from '../result.js';
 import { DEFAULT_READ_LIMITS } from '../source/types.js';
 import { parseSelector } from '../util/selector.js';
 import type { FailOn } from './options.js';
-import { parseBytesFlag, parseFailOn, parseSet, parseTimeFlag, readConfig } from './options.js';
+import {
+  checkTimeZone,
+  parseBytesFlag,
+  parseFailOn,
+  parseSet,
+  parseTimeFlag,
+  readConfig,
+} from './options.js';
 
 export interface AnalyzeFlags {
   out?: string;
@@ -22,6 +29,7 @@ export interface AnalyzeFlags {
   until?: string;
   match?: string;
   tz?: string;
+  vmFormat?: string;
   config?: string;
   set?: string[];
   failOn?: string;
@@ -51,7 +59,8 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
     since: flags.since ? parseTimeFlag('--since', flags.since) : undefined,
     until: flags.until ? parseTimeFlag('--until', flags.until) : undefined,
     match: match ? parseSelector(match) : undefined,
-    tz: flags.tz ?? config.tz,
+    tz: checkTimeZone(flags.tz ?? config.tz),
+    settings: flags.vmFormat ? { vmFormat: flags.vmFormat } : undefined,
     passOptions: parseSet(flags.set ?? [], structuredClone(config.passes ?? {})),
     maxInputBytes,
   };

@@ -4,14 +4,22 @@ import { readStdin, resolveInputs } from '../import/open.js';
 import { buildModel } from '../model/build.js';
 import { DEFAULT_READ_LIMITS } from '../source/types.js';
 import type { Io } from './analyze.js';
+import { checkTimeZone } from './options.js';
 
 /** `memlens inspect`: what each input holds, without analysing it. */
-export async function inspectCommand(inputs: string[], flags: { json?: boolean }, io: Io): Promise<number> {
+export async function inspectCommand(
+  inputs: string[],
+  flags: { json?: boolean; tz?: string; vmFormat?: string },
+  io: Io,
+): Promise<number> {
   const refs: InputRef[] = [];
   for (const r of await resolveInputs(inputs)) {
     refs.push(r.path === '-' ? { path: '-', data: await readStdin(DEFAULT_READ_LIMITS.maxTotalBytes) } : r);
   }
-  const { datasets, failed } = await loadInputs(refs, {});
+  const { datasets, failed } = await loadInputs(refs, {
+    tz: checkTimeZone(flags.tz),
+    settings: flags.vmFormat ? { vmFormat: flags.vmFormat } : undefined,
+  });
   const reports = datasets.map((ds) => {
     const model = buildModel([ds]);
     const roles: Record<string, number> = {};

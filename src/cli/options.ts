@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { isTimeZone } from '../import/text/time.js';
 import type { PassOptions } from '../passes/runner.js';
 import type { OptionValue } from '../passes/types.js';
 import { parseRfc3339, parseUnixSeconds } from '../util/time.js';
@@ -81,4 +82,12 @@ export function parseBytesFlag(flag: string, v: string): number {
   if (!Number.isFinite(n) || n <= 0)
     throw new UsageError(`${flag} must be a positive number of bytes, got "${v}"`);
   return n;
+}
+
+/** --tz: an IANA zone name Node knows (Europe/Berlin, UTC). */
+export function checkTimeZone(tz: string | undefined): string | undefined {
+  if (tz === undefined) return undefined;
+  if (!isTimeZone(tz))
+    throw new UsageError(`--tz "${tz}" is not a time zone; use an IANA name such as UTC or Europe/Berlin`);
+  return tz;
 }

@@ -4,6 +4,7 @@ import { bridgeResets } from './counters.js';
 import type { Derived } from './derive-cgroup.js';
 import { deriveCgroup } from './derive-cgroup.js';
 import { deriveMetrics } from './derive-metrics.js';
+import { estimateOomKills } from './derive-oom.js';
 import type { SeriesIdentity } from './entities.js';
 import { identify } from './entities.js';
 import type { ClusterMetadata } from './metadata.js';
@@ -34,8 +35,10 @@ const SANDBOX_MAX_USAGE = 2 * 1024 * 1024;
  * Datasets → the canonical model, in numbered phases:
  * 1. derive canonical columns per dataset (cgroup files or metric names → usage, workingSet…);
  * 2. name every series and group series of the same container (restarts, capture + export);
- * 3. gather each entity's rows in time order into one frame (first source wins on equal times);
- * 4. bridge counter resets, record provenance, recognise sandboxes, link containers to pods.
+ * 3. gather each entity's rows in time order into one frame; on equal times the members' rows
+ *    merge column by column, the preferred member's known value first (planRows);
+ * 4. bridge counter resets, record provenance, estimate OOM kills from kube-state-metrics and
+ *    cAdvisor counters where no cgroup counter exists, recognise sandboxes, link pods.
  */
 export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemModel {
   // 1. Derive
@@ -57,25 +60,15 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
   for (const d of derived) for (const k of Object.keys(d.columns) as MetricName[]) present.add(k);
   const columnNames = METRICS.map((m) => m.name as MetricName).filter((n) => present.has(n));
 
-  // 3. Gather rows per entity, sorted by time.
+  // 3. Gather rows per entity, sorted by time; equal times from several members merge.
   const since = opts.since ?? Number.NEGATIVE_INFINITY;
   const until = opts.until ?? Number.POSITIVE_INFINITY;
+  const plans: Plan[] = [];
   let total = 0;
-  const plans: { members: SeriesIdentity[]; rows: { d: number; r: number; t: number }[] }[] = [];
-  for (const members of groups.values()) {
-    const rows: { d: number; r: number; t: number }[] = [];
-    for (const m of members) {
-      const table = datasets[m.dataset].table;
-      for (let r = table.rowStart[m.series]; r < table.rowStart[m.series + 1]; r++) {
-        const t = table.t[r];
-        if (t >= since && t <= until) rows.push({ d: m.dataset, r, t });
-      }
-    }
-    // Stable sort keeps the first dataset's row first on equal times; duplicates are dropped below.
-    rows.sort((a, b) => a.t - b.t);
-    const unique = rows.filter((x, i) => i === 0 || x.t !== rows[i - 1].t);
-    plans.push({ members, rows: unique });
-    total += unique.length;
+  for (const group of groups.values()) {
+    const plan = planRows(group, datasets, since, until);
+    plans.push(plan);
+    total += plan.rows;
   }
 
   const t = new Float64Array(total);
@@ -84,19 +77,12 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
   for (const name of columnNames) columns[name] = new Float64Array(total).fill(Number.NaN);
   const entities: Entity[] = [];
   let at = 0;
-  plans.forEach(({ members, rows }, index) => {
+  plans.forEach((plan, index) => {
+    const { members } = plan;
     const e = makeEntity(index, members, datasets);
     e.rowStart = at;
-    for (const { d, r, t: time } of rows) {
-      t[at] = time;
-      entityCol[at] = index;
-      const src = derived[d].columns;
-      for (const name of columnNames) {
-        const c = src[name];
-        if (c) columns[name]![at] = c[r];
-      }
-      at++;
-    }
+    at = fillRows(plan, datasets, derived, columnNames, columns, t, at);
+    entityCol.fill(index, e.rowStart, at);
     e.rowEnd = at;
     // 4. Counters, provenance
     for (const name of COUNTERS) {
@@ -117,6 +103,7 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
     }
     entities.push(e);
   });
+  estimateOomKills(entities, columns, total);
   markSandboxes(entities, columns);
   linkPods(entities);
 
@@ -132,6 +119,121 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
     metadata,
     window: { start, end },
   };
+}
+
+interface Plan {
+  /** Members in order of preference on equal times. */
+  members: SeriesIdentity[];
+  /** Frame rows this entity gets. */
+  rows: number;
+  /** Single member: its table rows [lo, hi) in the window. */
+  lo: number;
+  hi: number;
+  /** Several members: (member, row) pairs in time order, and which pairs start a frame row. */
+  member?: Int32Array;
+  row?: Int32Array;
+  starts?: Uint8Array;
+}
+
+/**
+ * Which table rows make an entity's frame rows. Members are ranked: earlier datasets first (the
+ * order the user gave), and within one dataset the more recent series first — after a restart
+ * the new container's samples win over the old series' stale repeats (Prometheus looks back up
+ * to 5 minutes for a series that stopped).
+ */
+function planRows(group: SeriesIdentity[], datasets: Dataset[], since: number, until: number): Plan {
+  const members = [...group].sort(
+    (a, b) => a.dataset - b.dataset || firstTime(b, datasets) - firstTime(a, datasets),
+  );
+  const windowOf = (m: SeriesIdentity): [number, number] => {
+    const table = datasets[m.dataset].table;
+    let lo = table.rowStart[m.series];
+    let hi = table.rowStart[m.series + 1];
+    // Rows of a series are sorted by time: the window is one contiguous range.
+    while (lo < hi && table.t[lo] < since) lo++;
+    while (hi > lo && table.t[hi - 1] > until) hi--;
+    return [lo, hi];
+  };
+  if (members.length === 1) {
+    const [lo, hi] = windowOf(members[0]);
+    return { members, rows: hi - lo, lo, hi };
+  }
+  let n = 0;
+  const ranges = members.map((m) => {
+    const r = windowOf(m);
+    n += r[1] - r[0];
+    return r;
+  });
+  const member = new Int32Array(n);
+  const row = new Int32Array(n);
+  const time = new Float64Array(n);
+  let k = 0;
+  ranges.forEach(([lo, hi], mi) => {
+    const tt = datasets[members[mi].dataset].table.t;
+    for (let r = lo; r < hi; r++, k++) {
+      member[k] = mi;
+      row[k] = r;
+      time[k] = tt[r];
+    }
+  });
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => time[a] - time[b] || member[a] - member[b] || a - b);
+  const sm = new Int32Array(n);
+  const sr = new Int32Array(n);
+  const starts = new Uint8Array(n);
+  let rows = 0;
+  order.forEach((o, i) => {
+    sm[i] = member[o];
+    sr[i] = row[o];
+    if (i === 0 || time[o] !== time[order[i - 1]]) {
+      starts[i] = 1;
+      rows++;
+    }
+  });
+  return { members, rows, lo: 0, hi: 0, member: sm, row: sr, starts };
+}
+
+/** Copies an entity's rows into the frame from row `at`; returns the next free row. */
+function fillRows(
+  plan: Plan,
+  datasets: Dataset[],
+  derived: Derived[],
+  names: MetricName[],
+  columns: Partial<Record<MetricName, Float64Array>>,
+  t: Float64Array,
+  at: number,
+): number {
+  const { members } = plan;
+  if (!plan.member) {
+    const d = members[0].dataset;
+    t.set(datasets[d].table.t.subarray(plan.lo, plan.hi), at);
+    for (const name of names) {
+      const src = derived[d].columns[name];
+      if (src) columns[name]!.set(src.subarray(plan.lo, plan.hi), at);
+    }
+    return at + plan.hi - plan.lo;
+  }
+  const srcs = members.map((m) => names.map((name) => derived[m.dataset].columns[name]));
+  const dst = names.map((name) => columns[name]!);
+  let row = at - 1;
+  const member = plan.member;
+  const rows = plan.row!;
+  const starts = plan.starts!;
+  for (let i = 0; i < member.length; i++) {
+    const m = member[i];
+    const r = rows[i];
+    if (starts[i]) {
+      row++;
+      t[row] = datasets[members[m].dataset].table.t[r];
+    }
+    // Members come in order of preference within a time: the first known value stays.
+    const src = srcs[m];
+    for (let c = 0; c < dst.length; c++) {
+      const s = src[c];
+      if (s && Number.isNaN(dst[c][row])) dst[c][row] = s[r];
+    }
+  }
+  return row + 1;
 }
 
 function rank(p: string): number {

@@ -267,7 +267,8 @@ export const METRICS = [
       'Processes of the cgroup killed by the OOM killer, as a cumulative count over the window (counter resets are bridged).',
     v1: 'memory.oom_control oom_kill',
     v2: 'memory.events oom_kill',
-    prometheus: 'container_oom_events_total (unreliable: google/cadvisor#3015)',
+    prometheus:
+      'estimated: kube_pod_container_status_restarts_total increases whose kube_pod_container_status_last_terminated_reason is OOMKilled, and container_oom_events_total (unreliable: google/cadvisor#3015), whichever counts more',
   },
   {
     name: 'refaultFile',
@@ -314,6 +315,51 @@ export const METRICS = [
     description: 'Cumulative time all tasks of the cgroup stalled waiting for memory.',
     v2: 'memory.pressure full total (µs ÷ 10^6)',
     prometheus: 'container_pressure_memory_stalled_seconds_total',
+  },
+  {
+    name: 'activeFileShmem',
+    title: 'Active file + shmem (estimate)',
+    unit: 'bytes',
+    kind: 'gauge',
+    description:
+      'The file-backed pages the working set counts: active file cache (reclaimable after demotion) plus tmpfs/shmem (not reclaimable without swap). Prometheus data cannot tell the two apart.',
+    prometheus:
+      'estimated as container_memory_cache − (container_memory_usage_bytes − container_memory_working_set_bytes)',
+  },
+  {
+    name: 'request',
+    title: 'Request',
+    unit: 'bytes',
+    kind: 'gauge',
+    description:
+      'The memory the scheduler reserved for the container; usage above it makes the pod a candidate for eviction under node pressure.',
+    prometheus: 'kube_pod_container_resource_requests{resource="memory"} (kube-state-metrics)',
+  },
+  {
+    name: 'restarts',
+    title: 'Restarts',
+    unit: 'count',
+    kind: 'counter',
+    description: 'Times the kubelet restarted the container, cumulative over the window.',
+    prometheus: 'kube_pod_container_status_restarts_total (kube-state-metrics)',
+  },
+  {
+    name: 'lastTerminatedOom',
+    title: 'Last termination was OOMKilled',
+    unit: 'count',
+    kind: 'gauge',
+    description:
+      "1 while the reason of the container's last termination is OOMKilled: the main process was killed by the OOM killer, whatever the cgroup counters say.",
+    prometheus: 'kube_pod_container_status_last_terminated_reason{reason="OOMKilled"} (kube-state-metrics)',
+  },
+  {
+    name: 'oomEvents',
+    title: 'OOM events (cAdvisor)',
+    unit: 'count',
+    kind: 'counter',
+    description:
+      "OOM kills cAdvisor read from the kernel log. A weak signal: it misses kills of a container's main process (the container is replaced) and restarts with the kubelet.",
+    prometheus: 'container_oom_events_total (google/cadvisor#3015)',
   },
 ] as const satisfies readonly MetricDef[];
 
