@@ -1,23 +1,20 @@
 /**
  * What a metrics parser produces, in the shape the hot loop can afford: raw series (a metric name
- * and its labels, registered once) and samples as three typed columns (series id, time, value)
- * in fixed-size chunks. A parser running in a worker thread fills its own collector and sends the
- * chunks back without copying; the main thread merges collectors and pivots (see pivot.ts).
+ * and its labels, registered once) and, per raw series, its samples as two growing typed arrays
+ * (time, value). A parser running in a worker thread fills its own collector and sends the arrays
+ * back without copying; the main thread merges collectors and pivots (see pivot.ts), which for
+ * the usual export (every metric of a container on the same timestamps) is a few memory copies.
  */
-export const CHUNK_BITS = 16;
+export interface SeriesRows {
+  t: Float64Array;
+  v: Float64Array;
+  n: number;
+}
 
 /** Label under which a parser stores a series name it could not read as metric{labels}. */
 export const OPAQUE_LABEL = '__series__';
 /** Field of samples whose series has no metric name (opaque names, `sum by (pod)` results). */
 export const UNNAMED_FIELD = '(no metric name)';
-export const CHUNK_ROWS = 1 << CHUNK_BITS;
-
-export interface RowChunk {
-  series: Int32Array;
-  t: Float64Array;
-  v: Float64Array;
-  n: number;
-}
 
 /** A problem found in the input, by kind: how many, and the first few with their line. */
 export interface BadKind {
@@ -68,13 +65,10 @@ export class Collector {
   readonly names: string[] = [];
   readonly labels: Record<string, string>[] = [];
   private readonly index = new Map<string, number>();
-  readonly chunks: RowChunk[] = [];
-  private cur: RowChunk | null = null;
+  readonly rows: SeriesRows[] = [];
   readonly bad = new BadInput();
   /** Samples whose value was NaN or missing: no sample, by Prometheus' own rules. */
   empty = 0;
-  /** Samples kept. */
-  rows = 0;
   /** Lines (or entries) read, for line numbers across worker ranges. */
   lines = 0;
   /** Format facts for `inspect` (variant, time kinds, lossy values…). */
@@ -88,6 +82,7 @@ export class Collector {
       id = this.names.length;
       this.names.push(name);
       this.labels.push(labels);
+      this.rows.push({ t: new Float64Array(16), v: new Float64Array(16), n: 0 });
       this.index.set(key, id);
     }
     return id;
@@ -98,22 +93,10 @@ export class Collector {
       this.empty++;
       return;
     }
-    let c = this.cur;
-    if (c === null || c.n === CHUNK_ROWS) {
-      c = {
-        series: new Int32Array(CHUNK_ROWS),
-        t: new Float64Array(CHUNK_ROWS),
-        v: new Float64Array(CHUNK_ROWS),
-        n: 0,
-      };
-      this.chunks.push(c);
-      this.cur = c;
-    }
-    const i = c.n++;
-    c.series[i] = series;
-    c.t[i] = t;
-    c.v[i] = v;
-    this.rows++;
+    const s = this.rows[series];
+    if (s.n === s.t.length) grow(s);
+    s.t[s.n] = t;
+    s.v[s.n++] = v;
   }
 
   /** Records that the input used a kind of thing worth telling (counted). */
@@ -135,11 +118,20 @@ export function partOf(c: Collector) {
   return {
     names: c.names,
     labels: c.labels,
-    chunks: c.chunks,
+    rows: c.rows,
     bad: [...c.bad.kinds],
     empty: c.empty,
-    rows: c.rows,
     lines: c.lines,
     facts: c.facts,
   };
+}
+
+function grow(s: SeriesRows): void {
+  const cap = s.t.length * 2;
+  const t = new Float64Array(cap);
+  t.set(s.t);
+  s.t = t;
+  const v = new Float64Array(cap);
+  v.set(s.v);
+  s.v = v;
 }

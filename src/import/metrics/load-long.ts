@@ -38,10 +38,9 @@ export async function loadLongCsv(opened: OpenedInput, ctx: ImportContext, load:
     const header: CollectedPart = {
       names: [],
       labels: [],
-      chunks: [],
+      rows: [],
       bad: [],
       empty: 0,
-      rows: 0,
       lines: load.skipRecords,
       facts: {},
     };

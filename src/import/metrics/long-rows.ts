@@ -1,5 +1,5 @@
-import type { CsvDialect, CsvRecord } from '../text/csv.js';
-import { scanCsv } from '../text/csv.js';
+import type { CsvDialect } from '../text/csv.js';
+import { CsvRecord, scanCsv } from '../text/csv.js';
 import { ByteInterner } from '../text/interner.js';
 import { parseNumber } from '../text/number.js';
 import type { ParsedTime } from '../text/time.js';
@@ -65,26 +65,157 @@ export async function parseLongBody(
   firstLine: number,
   skipRecords = 0,
 ): Promise<number> {
-  const onRecord = longRowHandler(layout, out);
+  const handler = longRowHandler(layout, out);
   let skip = skipRecords;
-  const lines = await scanCsv(
-    chunks,
-    layout.dialect,
-    (rec) => {
-      if (skip > 0) {
-        skip--;
-        return;
-      }
-      onRecord(rec);
-    },
-    firstLine,
-  );
+  const onRecord = (rec: CsvRecord) => {
+    if (skip > 0) {
+      skip--;
+      return;
+    }
+    handler.onRecord(rec);
+  };
+  const lines = await scanLines(chunks, layout, handler, onRecord, firstLine, skip > 0);
   out.lines += lines;
   return lines;
 }
 
+/**
+ * The CSV scanner specialised for long exports, where a quoted cell is rare: each line is found
+ * with a native newline search and split at delimiters in one pass. A line that holds a quote is
+ * handed to the full scanner (csv.ts) with what follows, so quoted cells, even over several
+ * lines, read the same.
+ */
+async function scanLines(
+  chunks: AsyncIterable<Buffer>,
+  layout: LongLayout,
+  handler: RowHandler,
+  onRecord: (rec: CsvRecord) => void,
+  firstLine: number,
+  skipping: boolean,
+): Promise<number> {
+  const { dialect, time, value } = layout;
+  const rec = new CsvRecord(dialect);
+  const edges = handler.edges;
+  const before = edges?.before ?? 0;
+  const after = edges?.after ?? 0;
+  // where time and value are among the edge cells: index from the start, or from the end (<0)
+  const tCell = time < before ? time : time - layout.width;
+  const vCell = value < before ? value : value - layout.width;
+  const fwd = new Int32Array(before + 1);
+  const back = new Int32Array(after + 1);
+  const delim = dialect.delimiter;
+  let line = firstLine;
+  let carry: Buffer | null = null;
+  const it = chunks[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await it.next();
+    if (next.done) break;
+    const buf: Buffer = carry ? Buffer.concat([carry, next.value]) : next.value;
+    let pos = 0;
+    rec.buf = buf;
+    for (;;) {
+      const nl = buf.indexOf(10, pos);
+      if (nl < 0) break;
+      const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (edges && !skipping) {
+        // Find the key run from the edges: `before` delimiters from the start, `after` from the end.
+        let ok = true;
+        fwd[0] = pos;
+        let i = pos;
+        for (let k = 1; k <= before && ok; k++) {
+          while (i < end && buf[i] !== delim && buf[i] !== 34) i++;
+          if (i >= end || buf[i] === 34) ok = false;
+          else fwd[k] = ++i;
+        }
+        back[0] = end;
+        let j = end - 1;
+        for (let k = 1; k <= after && ok; k++) {
+          while (j >= i && buf[j] !== delim && buf[j] !== 34) j--;
+          if (j < i || buf[j] === 34) ok = false;
+          else back[k] = j--;
+        }
+        if (ok) {
+          const keyStart = fwd[before];
+          const keyEnd = back[after] - (after > 0 ? 0 : 0);
+          const ts = tCell >= 0 ? fwd[tCell] : back[-tCell] + 1;
+          const te = tCell >= 0 ? fwd[tCell + 1] - 1 : back[-tCell - 1];
+          const vs = vCell >= 0 ? fwd[vCell] : back[-vCell] + 1;
+          const ve = vCell >= 0 ? fwd[vCell + 1] - 1 : back[-vCell - 1];
+          if (keyEnd > keyStart && handler.onKnownKey(buf, keyStart, keyEnd, ts, te, vs, ve, line)) {
+            line++;
+            pos = nl + 1;
+            continue;
+          }
+        }
+      }
+      let n = 0;
+      let p = pos;
+      let quoted = false;
+      for (let i = pos; i < end; i++) {
+        const c = buf[i];
+        if (c === delim) {
+          if (n + 1 >= rec.start.length) rec.grow();
+          rec.start[n] = p;
+          rec.end[n] = i;
+          rec.flags[n] = 0;
+          n++;
+          p = i + 1;
+        } else if (c === 34) {
+          quoted = true;
+          break;
+        }
+      }
+      if (quoted) {
+        // Hand the rest of the input to the full scanner: it copes with any quoting from here on.
+        const rest = buf.subarray(pos);
+        return line - firstLine + (await scanCsv(prepend(rest, it), dialect, onRecord, line));
+      }
+      if (end > pos || n > 0) {
+        rec.start[n] = p;
+        rec.end[n] = end;
+        rec.flags[n] = 0;
+        rec.n = n + 1;
+        rec.line = line;
+        onRecord(rec);
+        skipping = false;
+      }
+      line++;
+      pos = nl + 1;
+    }
+    carry = pos < buf.length ? Buffer.from(buf.subarray(pos)) : null;
+  }
+  if (carry?.length) return line - firstLine + (await scanCsv(prepend(carry, it), dialect, onRecord, line));
+  return line - firstLine;
+}
+
+async function* prepend(first: Buffer, it: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield first;
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
 /** The per-row function: bytes → (series id, t, v), with interning on the key cells' bytes. */
-export function longRowHandler(layout: LongLayout, out: Collector): (rec: CsvRecord) => void {
+export interface RowHandler {
+  onRecord(rec: CsvRecord): void;
+  /** Fast path: a row whose key bytes were seen before, given as spans; false when new. */
+  onKnownKey(
+    buf: Buffer,
+    key0: number,
+    key1: number,
+    t0: number,
+    t1: number,
+    v0: number,
+    v1: number,
+    line: number,
+  ): boolean;
+  /** Cells before and after the key run when every other cell is the time or the value. */
+  edges: { before: number; after: number } | null;
+}
+
+export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
   const keyCols = [layout.name, layout.seriesName, ...layout.labels.map((l) => l.col)]
     .filter((c) => c >= 0)
     .sort((a, b) => a - b);
@@ -101,7 +232,7 @@ export function longRowHandler(layout: LongLayout, out: Collector): (rec: CsvRec
   const tp: ParsedTime = { ms: 0, kind: 'epoch' };
   const { width, time, value, tz } = layout;
   let wall = 0;
-  return (rec: CsvRecord) => {
+  const onRecord = (rec: CsvRecord) => {
     if (rec.n !== width) {
       out.bad.add(
         'width',
@@ -147,6 +278,38 @@ export function longRowHandler(layout: LongLayout, out: Collector): (rec: CsvRec
     out.add(id, tp.ms, v);
     if (wall) out.facts.wallTimes = wall;
   };
+  // The key run is [first, last]; the other cells, time and value, sit before and after it.
+  const edges =
+    runs.length === 1 && width === runs[0][1] - runs[0][0] + 3
+      ? { before: runs[0][0], after: width - 1 - runs[0][1] }
+      : null;
+  const one = new Int32Array(2);
+  const onKnownKey = (
+    buf: Buffer,
+    key0: number,
+    key1: number,
+    t0: number,
+    t1: number,
+    v0: number,
+    v1: number,
+    line: number,
+  ): boolean => {
+    one[0] = key0;
+    one[1] = key1;
+    const k = interner.find(buf, one, 1);
+    if (k < 0) return false;
+    if (!parseTimeBytes(buf, t0, t1, tz, tp)) return false;
+    const v = parseNumber(buf, v0, v1);
+    if (v === undefined) return false;
+    if (tp.kind === 'wall') {
+      wall++;
+      out.facts.wallTimes = wall;
+    }
+    out.add(idOf[k], tp.ms, v);
+    void line;
+    return true;
+  };
+  return { onRecord, onKnownKey, edges };
 
   function register(rec: CsvRecord): number {
     const labels: Record<string, string> = {};

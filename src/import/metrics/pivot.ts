@@ -1,13 +1,9 @@
 import type { SampleTable } from '../../model/samples.js';
-import type { RowChunk } from './collector.js';
-import { CHUNK_BITS } from './collector.js';
-
-const MASK = (1 << CHUNK_BITS) - 1;
-// Above this many sorted runs in one series a comparison sort beats a k-way merge.
-const MAX_MERGE_RUNS = 16;
+import type { SeriesRows } from './collector.js';
 
 export interface PivotInput {
-  chunks: RowChunk[];
+  /** Per raw series: its sample segments, in input order (several when split across threads). */
+  segments: SeriesRows[][];
   /** Raw series id → output series id (-1 drops the samples). */
   seriesOf: Int32Array;
   /** Raw series id → field id. */
@@ -16,126 +12,166 @@ export interface PivotInput {
   fields: string[];
 }
 
+interface Member {
+  field: number;
+  t: Float64Array;
+  v: Float64Array;
+  n: number;
+}
+
+interface Plan {
+  rows: number;
+  /** Fast path: every member has the same strictly increasing times and its own field. */
+  same?: Member[];
+  /** General path: samples merged in time order (member order breaks ties). */
+  t?: Float64Array;
+  f?: Int32Array;
+  v?: Float64Array;
+}
+
 /**
- * Long samples (raw series, t, v) → the SampleTable: one row per (series, t), one column per
- * field. Works on integer ids only: a counting sort groups sample positions by output series,
- * then each group is put in time order by merging its sorted runs (one run per metric of a
- * series-major export; already one run for a time-major one), and equal times become one row.
- * A second value for the same (series, t, field) counts as a duplicate; the later one wins.
+ * Per-series samples → the SampleTable: one row per (series, t), one column per field. The
+ * usual export gives every metric of a container on the same timestamps (step-aligned range
+ * queries, one scrape for all cAdvisor metrics): then a series' rows are its members' times and
+ * each column is one memory copy. Otherwise the members' samples are merged in time order and
+ * equal times share a row. A second value for the same (series, t, field) counts as a duplicate;
+ * the later one (in input order) wins.
  */
 export function pivot(input: PivotInput): { table: SampleTable; duplicates: number } {
-  const { chunks, seriesOf, fieldOf, series, fields } = input;
-  const nSeries = series.length;
-  // 1. count samples per output series
-  const start = new Int32Array(nSeries + 1);
-  for (const c of chunks) {
-    const s = c.series;
-    for (let i = 0; i < c.n; i++) {
-      const o = seriesOf[s[i]];
-      if (o >= 0) start[o + 1]++;
+  const { segments, seriesOf, fieldOf, series, fields } = input;
+  const members: Member[][] = series.map(() => []);
+  segments.forEach((segs, raw) => {
+    const o = seriesOf[raw];
+    if (o < 0) return;
+    const m = sortedMember(segs, fieldOf[raw]);
+    if (m.n > 0) members[o].push(m);
+  });
+  let duplicates = 0;
+  const plans = members.map((ms): Plan => {
+    if (ms.length === 0) return { rows: 0 };
+    if (sameTimes(ms)) return { rows: ms[0].n, same: ms };
+    const merged = mergeMembers(ms);
+    let rows = 0;
+    for (let i = 0; i < merged.t.length; i++) if (i === 0 || merged.t[i] !== merged.t[i - 1]) rows++;
+    return { rows, ...merged };
+  });
+  const rowStart = new Int32Array(series.length + 1);
+  plans.forEach((p, k) => {
+    rowStart[k + 1] = rowStart[k] + p.rows;
+  });
+  const length = rowStart[series.length];
+  const seriesOfRow = new Int32Array(length);
+  const t = new Float64Array(length);
+  const columns = fields.map(() => new Float64Array(length).fill(Number.NaN));
+  plans.forEach((p, k) => {
+    const at = rowStart[k];
+    seriesOfRow.fill(k, at, at + p.rows);
+    if (p.same) {
+      t.set(p.same[0].t.subarray(0, p.rows), at);
+      for (const m of p.same) columns[m.field].set(m.v.subarray(0, p.rows), at);
+      return;
     }
-  }
-  for (let k = 0; k < nSeries; k++) start[k + 1] += start[k];
-  const total = start[nSeries];
-  // 2. sample positions (chunk << BITS | index) grouped by series, in arrival order
-  const order = new Int32Array(total);
-  const fill = start.slice(0, nSeries);
-  chunks.forEach((c, ci) => {
-    const s = c.series;
-    const base = ci << CHUNK_BITS;
-    for (let i = 0; i < c.n; i++) {
-      const o = seriesOf[s[i]];
-      if (o >= 0) order[fill[o]++] = base | i;
+    if (!p.t) return;
+    let row = at - 1;
+    for (let i = 0; i < p.t.length; i++) {
+      if (i === 0 || p.t[i] !== p.t[i - 1]) {
+        row++;
+        t[row] = p.t[i];
+      }
+      const col = columns[p.f![i]];
+      if (!Number.isNaN(col[row])) duplicates++;
+      col[row] = p.v![i];
     }
   });
-  const tOf = (g: number) => chunks[g >>> CHUNK_BITS].t[g & MASK];
-  // 3. time order within each series; count distinct times (rows)
-  const rowStart = new Int32Array(nSeries + 1);
-  let scratch = new Int32Array(1024);
-  const runStarts: number[] = [];
-  for (let k = 0; k < nSeries; k++) {
-    const a = start[k];
-    const b = start[k + 1];
-    runStarts.length = 0;
-    runStarts.push(a);
-    for (let i = a + 1; i < b; i++) if (tOf(order[i]) < tOf(order[i - 1])) runStarts.push(i);
-    if (runStarts.length > 1) {
-      if (scratch.length < b - a) scratch = new Int32Array(Math.max(b - a, scratch.length * 2));
-      if (runStarts.length <= MAX_MERGE_RUNS) mergeRuns(order, a, b, runStarts, scratch, tOf);
-      else sortByTime(order, a, b, tOf);
-    }
-    let rows = 0;
-    let prev = Number.NaN;
-    for (let i = a; i < b; i++) {
-      const t = tOf(order[i]);
-      if (t !== prev) rows++;
-      prev = t;
-    }
-    rowStart[k + 1] = rowStart[k] + rows;
-  }
-  // 4. fill the table
-  const length = rowStart[nSeries];
-  const outSeries = new Int32Array(length);
-  const outT = new Float64Array(length);
-  const columns = fields.map(() => new Float64Array(length).fill(Number.NaN));
-  let duplicates = 0;
-  let row = -1;
-  for (let k = 0; k < nSeries; k++) {
-    let prev = Number.NaN;
-    for (let i = start[k]; i < start[k + 1]; i++) {
-      const g = order[i];
-      const c = chunks[g >>> CHUNK_BITS];
-      const j = g & MASK;
-      const t = c.t[j];
-      if (t !== prev) {
-        row++;
-        outSeries[row] = k;
-        outT[row] = t;
-        prev = t;
-      }
-      const col = columns[fieldOf[c.series[j]]];
-      if (!Number.isNaN(col[row])) duplicates++;
-      col[row] = c.v[j];
-    }
-  }
-  return {
-    table: { series, fields, length, seriesOf: outSeries, t: outT, columns, rowStart },
-    duplicates,
-  };
+  return { table: { series, fields, length, seriesOf: seriesOfRow, t, columns, rowStart }, duplicates };
 }
 
-/** k-way merge of sorted runs of order[a..b) in place; earlier runs first on equal times. */
-function mergeRuns(
-  order: Int32Array,
-  a: number,
-  b: number,
-  runStarts: number[],
-  scratch: Int32Array,
-  tOf: (g: number) => number,
-): void {
-  const k = runStarts.length;
-  const head = runStarts.slice();
-  const end = runStarts.slice(1);
-  end.push(b);
-  for (let out = 0; out < b - a; out++) {
+/** One member from its segments, sorted by time (stable: equal times keep input order). */
+function sortedMember(segs: SeriesRows[], field: number): Member {
+  let t: Float64Array;
+  let v: Float64Array;
+  let n: number;
+  if (segs.length === 1) ({ t, v, n } = segs[0]);
+  else {
+    n = segs.reduce((a, s) => a + s.n, 0);
+    t = new Float64Array(n);
+    v = new Float64Array(n);
+    let at = 0;
+    for (const s of segs) {
+      t.set(s.t.subarray(0, s.n), at);
+      v.set(s.v.subarray(0, s.n), at);
+      at += s.n;
+    }
+  }
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = t[i] >= t[i - 1];
+  if (!sorted) {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((a, b) => t[a] - t[b] || a - b);
+    const t2 = new Float64Array(n);
+    const v2 = new Float64Array(n);
+    idx.forEach((j, i) => {
+      t2[i] = t[j];
+      v2[i] = v[j];
+    });
+    t = t2;
+    v = v2;
+  }
+  return { field, t, v, n };
+}
+
+function sameTimes(ms: Member[]): boolean {
+  const ref = ms[0];
+  const n = ref.n;
+  for (let i = 1; i < n; i++) if (!(ref.t[i] > ref.t[i - 1])) return false;
+  const seen = new Set<number>();
+  for (const m of ms) {
+    if (m.n !== n || seen.has(m.field)) return false;
+    seen.add(m.field);
+    if (m === ref) continue;
+    const t = m.t;
+    for (let i = 0; i < n; i++) if (t[i] !== ref.t[i]) return false;
+  }
+  return true;
+}
+
+/** k-way merge of sorted members; earlier members first on equal times. */
+function mergeMembers(ms: Member[]): { t: Float64Array; f: Int32Array; v: Float64Array } {
+  const total = ms.reduce((a, m) => a + m.n, 0);
+  const t = new Float64Array(total);
+  const f = new Int32Array(total);
+  const v = new Float64Array(total);
+  if (ms.length > 16) {
+    // Many members: one comparison sort beats scanning every head for every sample.
+    const src: [number, number][] = [];
+    ms.forEach((m, r) => {
+      for (let i = 0; i < m.n; i++) src.push([r, i]);
+    });
+    src.sort((a, b) => ms[a[0]].t[a[1]] - ms[b[0]].t[b[1]] || a[0] - b[0] || a[1] - b[1]);
+    src.forEach(([r, i], out) => {
+      t[out] = ms[r].t[i];
+      f[out] = ms[r].field;
+      v[out] = ms[r].v[i];
+    });
+    return { t, f, v };
+  }
+  const head = new Int32Array(ms.length);
+  for (let out = 0; out < total; out++) {
     let best = -1;
-    let bestT = Number.POSITIVE_INFINITY;
-    for (let r = 0; r < k; r++) {
-      if (head[r] >= end[r]) continue;
-      const t = tOf(order[head[r]]);
-      if (best < 0 || t < bestT) {
+    let bestT = 0;
+    for (let r = 0; r < ms.length; r++) {
+      if (head[r] >= ms[r].n) continue;
+      const x = ms[r].t[head[r]];
+      if (best < 0 || x < bestT) {
         best = r;
-        bestT = t;
+        bestT = x;
       }
     }
-    scratch[out] = order[head[best]++];
+    const m = ms[best];
+    const i = head[best]++;
+    t[out] = bestT;
+    f[out] = m.field;
+    v[out] = m.v[i];
   }
-  order.set(scratch.subarray(0, b - a), a);
-}
-
-function sortByTime(order: Int32Array, a: number, b: number, tOf: (g: number) => number): void {
-  // Positions increase with arrival, so ties keep arrival order and the later value wins.
-  const seg = Array.from(order.subarray(a, b));
-  seg.sort((x, y) => tOf(x) - tOf(y) || x - y);
-  order.set(seg, a);
+  return { t, f, v };
 }

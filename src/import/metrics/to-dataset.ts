@@ -1,6 +1,6 @@
 import { iso } from '../../util/time.js';
 import type { Dataset, SeriesHint } from '../types.js';
-import type { BadKind, RowChunk } from './collector.js';
+import type { BadKind, SeriesRows } from './collector.js';
 import { BadInput, OPAQUE_LABEL, seriesKey, UNNAMED_FIELD } from './collector.js';
 import { isKnownField, normaliseSeries } from './normalise.js';
 import { pivot } from './pivot.js';
@@ -10,10 +10,9 @@ import { formatLabels } from './series-name.js';
 export interface CollectedPart {
   names: string[];
   labels: Record<string, string>[];
-  chunks: RowChunk[];
+  rows: SeriesRows[];
   bad: [string, BadKind][];
   empty: number;
-  rows: number;
   lines: number;
   facts: Record<string, unknown>;
 }
@@ -40,12 +39,11 @@ export function toDataset(parts: CollectedPart[], info: DatasetInfo): Dataset {
   const rawNames: string[] = [];
   const rawLabels: Record<string, string>[] = [];
   const bad = new BadInput();
-  const chunks: RowChunk[] = [];
+  const segments: SeriesRows[][] = [];
   let empty = 0;
   let lineOffset = 0;
   const facts: Record<string, unknown> = {};
   for (const p of parts) {
-    const remap = new Int32Array(p.names.length);
     p.names.forEach((name, i) => {
       const key = seriesKey(name, p.labels[i]);
       let id = rawIndex.get(key);
@@ -54,14 +52,10 @@ export function toDataset(parts: CollectedPart[], info: DatasetInfo): Dataset {
         rawIndex.set(key, id);
         rawNames.push(name);
         rawLabels.push(p.labels[i]);
+        segments.push([]);
       }
-      remap[i] = id;
+      if (p.rows[i].n > 0) segments[id].push(p.rows[i]);
     });
-    for (const c of p.chunks) {
-      // Rewrite the part's series ids in place: the chunk was sent to us and is ours.
-      for (let i = 0; i < c.n; i++) c.series[i] = remap[c.series[i]];
-      chunks.push(c);
-    }
     bad.merge(p.bad, lineOffset);
     lineOffset += p.lines;
     empty += p.empty;
@@ -113,8 +107,8 @@ export function toDataset(parts: CollectedPart[], info: DatasetInfo): Dataset {
     fieldOf[r] = f;
   });
   // 3. pivot
-  const { table, duplicates } = pivot({ chunks, seriesOf, fieldOf, series, fields });
-  chunks.length = 0;
+  const { table, duplicates } = pivot({ segments, seriesOf, fieldOf, series, fields });
+  segments.length = 0;
   // 4. words
   const warnings: string[] = [...(info.warnings ?? [])];
   for (const k of bad.kinds.values()) {

@@ -22,7 +22,7 @@ async function run(job: RangeJob): Promise<void> {
   });
   await parseLongBody(stream as AsyncIterable<Buffer>, job.layout, out, 1);
   const part = partOf(out);
-  const transfer = part.chunks.flatMap((c) => [c.series.buffer, c.t.buffer, c.v.buffer]) as ArrayBuffer[];
+  const transfer = part.rows.flatMap((r) => [r.t.buffer, r.v.buffer]) as ArrayBuffer[];
   parentPort!.postMessage({ ok: true, part }, transfer);
 }
 

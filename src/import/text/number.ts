@@ -8,6 +8,17 @@
  * caller counts it as bad input).
  */
 export function parseNumber(buf: Uint8Array, s: number, e: number): number | undefined {
+  // Plain integers of up to 15 digits (timestamps, byte counts) are most cells: no other checks.
+  if (e > s && e - s <= 15) {
+    let x = 0;
+    let i = s;
+    for (; i < e; i++) {
+      const d = buf[i] - 48;
+      if (d < 0 || d > 9) break;
+      x = x * 10 + d;
+    }
+    if (i === e) return x;
+  }
   while (s < e && (buf[s] === 32 || buf[s] === 9)) s++;
   while (e > s && (buf[e - 1] === 32 || buf[e - 1] === 9 || buf[e - 1] === 13)) e--;
   if (s === e) return Number.NaN;
