@@ -67,7 +67,7 @@ export async function parseWideBody(
         out.bad.add(
           'value',
           rec.line,
-          `column ${c + 1} ("${header[c].slice(0, 40)}"): "${rec.text(c).slice(0, 40)}" is not a number; cell skipped`,
+          `column ${c + 1} (${cut(header[c], 80)}): ${cut(rec.text(c), 40)} is not a number; cell skipped`,
           'cells that are not numbers were skipped',
         );
         continue;
@@ -95,4 +95,8 @@ function registerColumns(header: string[], out: Collector, duplicates: string[])
     else ids.push(out.series('', { [OPAQUE_LABEL]: n > 1 ? `${text} #${n}` : text }));
   }
   return ids;
+}
+
+function cut(s: string, n: number): string {
+  return JSON.stringify(s.length > n ? `${s.slice(0, n)}…` : s);
 }
