@@ -20,7 +20,11 @@ export async function loadFixture(name: string, ctx: Partial<ImportContext> = {}
   return load(fixture(name), ctx);
 }
 
-export function loadText(text: string | Buffer, ctx: Partial<ImportContext> = {}, name = 'input'): Promise<Dataset> {
+export function loadText(
+  text: string | Buffer,
+  ctx: Partial<ImportContext> = {},
+  name = 'input',
+): Promise<Dataset> {
   const data = typeof text === 'string' ? Buffer.from(text) : text;
   return loadInput({ path: name, data }, { limits: DEFAULT_READ_LIMITS, now: Date.UTC(2026, 0, 1), ...ctx });
 }

@@ -89,7 +89,9 @@ async function loadWide(opened: OpenedInput, ctx: ImportContext, head: CsvHead):
       `${path}: repeated column headers (${duplicates
         .slice(0, 3)
         .map((d) => JSON.stringify(d.slice(0, 60)))
-        .join(', ')}${duplicates.length > 3 ? ', …' : ''}); names without labels were kept apart as "name #2"…, identical metric{labels} names merged`,
+        .join(
+          ', ',
+        )}${duplicates.length > 3 ? ', …' : ''}); names without labels were kept apart as "name #2"…, identical metric{labels} names merged`,
     );
   }
   const variant =

@@ -8,9 +8,13 @@ describe('prometheus-exposition', () => {
     const ds = await loadFixture('scrape-1700000150.prom');
     expect(ds.input.format).toBe('prometheus-exposition');
     expect(ds.input.details.variant).toBe('Prometheus text');
-    expect(samples(ds, 'container_memory_working_set_bytes', { container: 'reader' })).toEqual([[T10 + 217, 302 * MI]]);
+    expect(samples(ds, 'container_memory_working_set_bytes', { container: 'reader' })).toEqual([
+      [T10 + 217, 302 * MI],
+    ]);
     // container_spec_memory_limit_bytes has no timestamp: it lands on the same row as usage
-    expect(samples(ds, 'container_spec_memory_limit_bytes', { container: 'reader' })).toEqual([[T10 + 217, 1024 * MI]]);
+    expect(samples(ds, 'container_spec_memory_limit_bytes', { container: 'reader' })).toEqual([
+      [T10 + 217, 1024 * MI],
+    ]);
     expect(ds.input.warnings).toEqual([]);
   });
 
@@ -29,7 +33,11 @@ describe('prometheus-exposition', () => {
       await loadFixture('scrape-1700000195.prom'),
     );
     const api = model.entities.find((e) => e.key === 'shop/checkout-7d9c/api')!;
-    expect(Array.from(model.t.subarray(api.rowStart, api.rowEnd))).toEqual([T10 + 217, T10 + 15217, T10 + 45217]);
+    expect(Array.from(model.t.subarray(api.rowStart, api.rowEnd))).toEqual([
+      T10 + 217,
+      T10 + 15217,
+      T10 + 45217,
+    ]);
     expect(api.containerIds).toHaveLength(2); // restarted between the 2nd and 3rd snapshot
   });
 
@@ -43,12 +51,15 @@ describe('prometheus-exposition', () => {
   });
 
   it('places untimestamped samples at the time in the file name, else says it guessed', async () => {
-    const text = '# TYPE kube_pod_container_status_restarts_total counter\nkube_pod_container_status_restarts_total{container="c",namespace="n",pod="p"} 3\n';
+    const text =
+      '# TYPE kube_pod_container_status_restarts_total counter\nkube_pod_container_status_restarts_total{container="c",namespace="n",pod="p"} 3\n';
     const named = await loadText(text, {}, 'ksm-1700000000.prom');
     expect(samples(named, 'kube_pod_container_status_restarts_total', {})).toEqual([[1_700_000_000_000, 3]]);
     expect(named.input.details.sampleTime).toBe('the file name');
     const unnamed = await loadText(text, { now: 1_800_000_000_000 }, '-');
-    expect(samples(unnamed, 'kube_pod_container_status_restarts_total', {})).toEqual([[1_800_000_000_000, 3]]);
+    expect(samples(unnamed, 'kube_pod_container_status_restarts_total', {})).toEqual([
+      [1_800_000_000_000, 3],
+    ]);
     expect(unnamed.input.warnings[0]).toMatch(/nothing says when this snapshot was taken/);
   });
 

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { loadFixture, loadText, MI, samples, T0 } from '../../helpers/exports.js';
 
 const WS = 'container_memory_working_set_bytes';
-const OLD_API = { container: 'api', name: '3b1c5e7f9a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d3e5f7a9b1c3d' };
+const OLD_API = {
+  container: 'api',
+  name: '3b1c5e7f9a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d3e5f7a9b1c3d',
+};
 
 describe('grafana-csv', () => {
   it('reads "Series joined by time" (Grafana 11, raw) to the same samples as the Prometheus answer', async () => {
@@ -12,7 +15,9 @@ describe('grafana-csv', () => {
     expect(csv.input.details.variant).toBe('Download CSV, series joined by time');
     expect(csv.table.length).toBe(json.table.length);
     for (const field of json.table.fields)
-      expect(samples(csv, field, { namespace: 'shop' }), field).toEqual(samples(json, field, { namespace: 'shop' }));
+      expect(samples(csv, field, { namespace: 'shop' }), field).toEqual(
+        samples(json, field, { namespace: 'shop' }),
+      );
   });
 
   it('reads the UTF-16LE tab-separated Excel mode (Grafana 12.2)', async () => {
@@ -31,7 +36,7 @@ describe('grafana-csv', () => {
     expect(berlin.input.details.timeZone).toBe('Europe/Berlin');
     expect(got.map((p) => p[0])).toEqual(exact.map((p) => p[0]));
     expect(got[0][1]).toBe(150 * MI); // "150 MiB" is exact
-    got.forEach(([, v], i) => expect(Math.abs(v - exact[i][1]) / exact[i][1]).toBeLessThan(0.005));
+    for (const [i, [, v]] of got.entries()) expect(Math.abs(v - exact[i][1]) / exact[i][1]).toBeLessThan(0.005);
     expect(berlin.input.warnings.join('\n')).toMatch(/rounded; download again with "Formatted data" off/);
     // without --tz the times are read as UTC and the user is told
     const utc = await loadFixture('grafana-9-single-formatted-bom.csv');

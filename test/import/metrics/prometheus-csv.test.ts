@@ -8,7 +8,9 @@ describe('prometheus-csv', () => {
     expect(csv.input.format).toBe('prometheus-csv');
     expect(csv.input.details.variant).toMatch(/query_csv\.py/);
     for (const field of json.table.fields)
-      expect(samples(csv, field, { namespace: 'shop' }), field).toEqual(samples(json, field, { namespace: 'shop' }));
+      expect(samples(csv, field, { namespace: 'shop' }), field).toEqual(
+        samples(json, field, { namespace: 'shop' }),
+      );
   });
 
   it('reads promql-cli output: labels first, RFC3339 in the host zone, empty cells for missing labels', async () => {
@@ -41,7 +43,8 @@ describe('prometheus-csv', () => {
 
   it('counts every bad row with its line, shows the first five, and keeps the rest', async () => {
     let text = 'name,timestamp,value,pod\r\n';
-    for (let i = 0; i < 10; i++) text += `container_memory_rss,${1700000000 + i * 15},${i % 2 ? 'oops' : i},p\r\n`;
+    for (let i = 0; i < 10; i++)
+      text += `container_memory_rss,${1700000000 + i * 15},${i % 2 ? 'oops' : i},p\r\n`;
     text += 'container_memory_rss,1700000150\r\n';
     const ds = await loadText(text, {}, 'bad.csv');
     expect(samples(ds, 'container_memory_rss', { pod: 'p' }).map((p) => p[1])).toEqual([0, 2, 4, 6, 8]);

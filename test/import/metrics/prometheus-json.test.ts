@@ -49,7 +49,9 @@ describe('prometheus-json', () => {
       'err.json',
     );
     await expect(err).rejects.toThrow(InputError);
-    await expect(err).rejects.toThrow(/err\.json: holds a Prometheus error, not data: bad_data invalid parameter "query"/);
+    await expect(err).rejects.toThrow(
+      /err\.json: holds a Prometheus error, not data: bad_data invalid parameter "query"/,
+    );
   });
 
   it('keeps what a cut file holds and counts bad samples with their line', async () => {
@@ -60,13 +62,17 @@ describe('prometheus-json', () => {
     const ds = await loadText(text, {}, 'cut.json');
     expect(samples(ds, 'container_memory_rss', { pod: 'a' })).toEqual([[T0, 5]]);
     expect(ds.input.details.badInput).toBe(3);
-    expect(ds.input.warnings.join('\n')).toMatch(/cut\.json:2: container_memory_rss\{.*\}: sample \[1700000015,"x"\]/);
+    expect(ds.input.warnings.join('\n')).toMatch(
+      /cut\.json:2: container_memory_rss\{.*\}: sample \[1700000015,"x"\]/,
+    );
     expect(ds.input.warnings.join('\n')).toMatch(/cut\.json:3: .*ends inside this entry/);
     expect(ds.input.warnings.join('\n')).toMatch(/the JSON ends early/);
   });
 
   it('is told apart from other JSON', async () => {
-    await expect(loadText('{"kind":"PodList","items":[]}', {}, 'x.json')).rejects.toThrow(/no format memlens knows/);
+    await expect(loadText('{"kind":"PodList","items":[]}', {}, 'x.json')).rejects.toThrow(
+      /no format memlens knows/,
+    );
     expect(fixture('x')).toMatch(/exports/);
   });
 });

@@ -20,20 +20,25 @@ describe('victoriametrics-csv', () => {
     const ws = samples(ds, 'container_memory_working_set_bytes', { id: OLD_ID });
     expect(ws).toHaveLength(12); // the old container stopped after step 11
     expect(ws[0]).toEqual([T0, 150 * MI]);
-    expect(samples(ds, 'kube_pod_container_status_last_terminated_reason{reason="OOMKilled"}', { container: 'api' })[0]).toEqual([
-      T0 + 12 * 15000,
-      1,
-    ]);
+    expect(
+      samples(ds, 'kube_pod_container_status_last_terminated_reason{reason="OOMKilled"}', {
+        container: 'api',
+      })[0],
+    ).toEqual([T0 + 12 * 15000, 1]);
   });
 
   it('reads the v1.140+ header and gives the same data; rejects a --vm-format of the wrong width', async () => {
     const body = readFileSync(fixture('victoriametrics-export-noheader.csv'));
     const withHeader = await loadText(Buffer.concat([Buffer.from(`${FORMAT}\n`), body]), {}, 'vm.csv');
-    const without = await loadFixture('victoriametrics-export-noheader.csv', { settings: { vmFormat: FORMAT } });
+    const without = await loadFixture('victoriametrics-export-noheader.csv', {
+      settings: { vmFormat: FORMAT },
+    });
     expect(withHeader.input.details.header).toBe(true);
     expect(withHeader.table).toEqual(without.table);
     await expect(
-      loadFixture('victoriametrics-export-noheader.csv', { settings: { vmFormat: '__name__,__value__,__timestamp__' } }),
+      loadFixture('victoriametrics-export-noheader.csv', {
+        settings: { vmFormat: '__name__,__value__,__timestamp__' },
+      }),
     ).rejects.toThrow(/--vm-format names 3 fields but the first row has 9/);
   });
 
@@ -52,7 +57,9 @@ describe('victoriametrics-json', () => {
     const csv = await loadFixture('victoriametrics-export-noheader.csv', { settings: { vmFormat: FORMAT } });
     expect(json.input.format).toBe('victoriametrics-json');
     for (const field of csv.table.fields)
-      expect(samples(json, field, { namespace: 'shop' }), field).toEqual(samples(csv, field, { namespace: 'shop' }));
+      expect(samples(json, field, { namespace: 'shop' }), field).toEqual(
+        samples(csv, field, { namespace: 'shop' }),
+      );
   });
 
   it('merges one series split over several lines; null is no sample, "Infinity" is +Inf', async () => {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { CsvDialect } from '../../../src/import/text/csv.js';
 import { guessDelimiter, scanCsv, splitLine } from '../../../src/import/text/csv.js';
 
-async function records(text: string, dialect: CsvDialect, chunk = 0): Promise<{ cells: string[]; line: number }[]> {
+async function records(
+  text: string,
+  dialect: CsvDialect,
+  chunk = 0,
+): Promise<{ cells: string[]; line: number }[]> {
   const buf = Buffer.from(text);
   const chunks: Buffer[] = [];
   if (chunk > 0) for (let i = 0; i < buf.length; i += chunk) chunks.push(buf.subarray(i, i + chunk));
@@ -54,7 +58,11 @@ describe('scanCsv', () => {
   });
 
   it('splits header lines and guesses delimiters', () => {
-    expect(splitLine('"Series";"Time";"Value"', { delimiter: 59, quote: 'rfc4180' })).toEqual(['Series', 'Time', 'Value']);
+    expect(splitLine('"Series";"Time";"Value"', { delimiter: 59, quote: 'rfc4180' })).toEqual([
+      'Series',
+      'Time',
+      'Value',
+    ]);
     expect(guessDelimiter('"Time";"a,b";"c"')).toBe(59);
     expect(guessDelimiter('"Time"\t"a"')).toBe(9);
     expect(guessDelimiter('time,name,value')).toBe(44);

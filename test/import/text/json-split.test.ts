@@ -43,7 +43,10 @@ describe('splitJson', () => {
   });
 
   it('reports an error envelope through its members', async () => {
-    const r = await split('{"status":"error","errorType":"bad_data","error":"parse error at char 3"}', 'envelope');
+    const r = await split(
+      '{"status":"error","errorType":"bad_data","error":"parse error at char 3"}',
+      'envelope',
+    );
     expect(r.meta).toEqual({ status: 'error', errorType: 'bad_data', error: 'parse error at char 3' });
     expect(r.elements).toEqual([]);
   });
@@ -51,7 +54,8 @@ describe('splitJson', () => {
   it('reads pretty-printed bare arrays (jq) and JSON lines; flags broken entries and cut files', async () => {
     const pretty = '[\n  {\n    "metric": {"a": "1"},\n    "values": [[1, "2"]]\n  }\n]\n';
     expect((await split(pretty, 'array', 4)).elements).toEqual([{ metric: { a: '1' }, values: [[1, '2']] }]);
-    const lines = '{"metric":{"a":"1"},"values":[1],"timestamps":[2]}\n{"metric":{"a":"2"},"values":[3],"timestamps":[4]}\n';
+    const lines =
+      '{"metric":{"a":"1"},"values":[1],"timestamps":[2]}\n{"metric":{"a":"2"},"values":[3],"timestamps":[4]}\n';
     expect((await split(lines, 'sequence', 3)).elements).toHaveLength(2);
     const cut = '{"metric":{"a":"1"},"values":[1],"timestamps":[2]}\n{"metric":{"a":';
     const r = await split(cut, 'sequence');

@@ -1,0 +1,87 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { fixture } from '../helpers/exports.js';
+
+async function cli(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(['node', 'memlens', ...args], {
+    stdout: (s) => out.push(s),
+    stderr: (s) => err.push(s),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('memlens on exports', () => {
+  it('analyses a Prometheus export end to end: OOM kill from kube-state-metrics, cache-inflated usage', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memlens-'));
+    const r = await cli('analyze', fixture('prometheus-query-range.json'), '--out', dir, '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.inputs[0].format).toBe('prometheus-json');
+    expect(doc.containers.map((c: { key: string }) => c.key)).toEqual([
+      'shop/checkout-7d9c/api',
+      'shop/report-5c8b/reader',
+    ]);
+    expect(doc.findings.map((f: { code: string; container: string }) => `${f.code} ${f.container}`)).toEqual([
+      'oom-kill/killed shop/checkout-7d9c/api',
+      'cache-inflated-usage/inflated shop/report-5c8b/reader',
+    ]);
+    expect(JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8')).containers[0].limitBytes).toBe(
+      268435456,
+    );
+  });
+
+  it('takes --vm-format for a headerless VictoriaMetrics CSV and --tz for Grafana formatted times', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memlens-'));
+    const vm = await cli(
+      'analyze',
+      fixture('victoriametrics-export-noheader.csv'),
+      '--vm-format',
+      '__name__,namespace,pod,container,id,reason,resource,__value__,__timestamp__:unix_s',
+      '--out',
+      dir,
+      '--quiet',
+    );
+    expect(vm.code).toBe(0);
+    expect(vm.err).toBe('');
+    const g = await cli(
+      'inspect',
+      fixture('grafana-9-single-formatted-bom.csv'),
+      '--tz',
+      'Europe/Berlin',
+      '--json',
+    );
+    expect(JSON.parse(g.out).inputs[0]).toMatchObject({
+      timeZone: 'Europe/Berlin',
+      lossy: true,
+      start: '2023-11-14T22:13:20.000Z',
+    });
+  });
+
+  it('lists unknown metrics in inspect', async () => {
+    const r = await cli('inspect', fixture('prometheus-query-range.json'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/unknownMetrics: kube_pod_container_resource_limits\{resource="cpu"\}/);
+  });
+
+  it('says in one line what is wrong: a bad --tz, a file in no known format', async () => {
+    const bad = await cli('analyze', fixture('prometheus-query-range.json'), '--tz', 'Mars/Base');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe(
+      'memlens: --tz "Mars/Base" is not a time zone; use an IANA name such as UTC or Europe/Berlin',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'memlens-'));
+    const odd = join(dir, 'notes.txt');
+    writeFileSync(odd, 'dear diary, the pod died again\n');
+    const r = await cli('analyze', odd, '--out', dir);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(
+      /notes\.txt: is in no format memlens knows\. Tried: .*Grafana CSV.*VictoriaMetrics.*exposition/,
+    );
+  });
+});

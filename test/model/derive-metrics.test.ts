@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { deriveMetrics } from '../../src/model/derive-metrics.js';
+import { MI, T0 } from '../helpers/exports.js';
+import { metricsDataset } from '../helpers/metrics-dataset.js';
+
+const L = { namespace: 'n', pod: 'p', container: 'c' };
+
+describe('deriveMetrics', () => {
+  it('maps cAdvisor names; a cAdvisor limit of 0 means unlimited', () => {
+    const ds = metricsDataset('x', [
+      { name: 'container_memory_usage_bytes', labels: L, points: [[T0, 100 * MI]] },
+      { name: 'container_spec_memory_limit_bytes', labels: L, points: [[T0, 0]] },
+    ]);
+    const d = deriveMetrics(ds);
+    expect(d.columns.usage![0]).toBe(100 * MI);
+    expect(d.columns.limit![0]).toBe(Number.POSITIVE_INFINITY);
+    expect(d.provenance.limit).toBe('measured');
+  });
+
+  it('takes the memory limit from kube-state-metrics where cAdvisor has none, never the CPU one', () => {
+    const ds = metricsDataset('x', [
+      { name: 'container_spec_memory_limit_bytes', labels: L, points: [[T0, 64 * MI]] },
+      {
+        name: 'kube_pod_container_resource_limits',
+        labels: { ...L, resource: 'memory', unit: 'byte' },
+        points: [[T0 + 15000, 128 * MI]],
+      },
+      {
+        name: 'kube_pod_container_resource_limits',
+        labels: { ...L, resource: 'cpu', unit: 'core' },
+        points: [[T0 + 15000, 2]],
+      },
+      {
+        name: 'kube_pod_container_resource_limits_memory_bytes',
+        labels: { ...L, pod: 'old' },
+        points: [[T0, 32 * MI]],
+      },
+    ]);
+    const d = deriveMetrics(ds);
+    const values = Array.from(d.columns.limit!).filter((v) => !Number.isNaN(v));
+    expect(values.sort((a, b) => a - b)).toEqual([32 * MI, 64 * MI, 128 * MI]);
+    expect(ds.input.details.unknownMetrics).toEqual(['kube_pod_container_resource_limits{resource="cpu"}']);
+  });
+
+  it('estimates the breakdown from usage, working set and cache, marked as estimates', () => {
+    const ds = metricsDataset('x', [
+      { name: 'container_memory_usage_bytes', labels: L, points: [[T0, 900 * MI]] },
+      { name: 'container_memory_working_set_bytes', labels: L, points: [[T0, 300 * MI]] },
+      { name: 'container_memory_cache', labels: L, points: [[T0, 700 * MI]] },
+      { name: 'container_memory_total_active_file_bytes', labels: L, points: [[T0, 60 * MI]] },
+    ]);
+    const d = deriveMetrics(ds);
+    expect(d.columns.inactiveFile![0]).toBe(600 * MI);
+    expect(d.columns.activeFileShmem![0]).toBe(100 * MI);
+    expect(d.columns.shmem![0]).toBe(40 * MI);
+    expect(d.provenance).toMatchObject({
+      inactiveFile: 'estimated',
+      activeFileShmem: 'estimated',
+      shmem: 'estimated',
+      activeFile: 'measured',
+    });
+  });
+
+  it('reads kubernetes-mixin recording rules as the metric they record', () => {
+    const ds = metricsDataset('x', [
+      {
+        name: 'node_namespace_pod_container:container_memory_working_set_bytes',
+        labels: { ...L, node: 'a' },
+        points: [[T0, 5]],
+      },
+      {
+        name: 'cluster:namespace:pod_memory:active:kube_pod_container_resource_limits',
+        labels: { ...L, resource: 'memory' },
+        points: [[T0, 7]],
+      },
+    ]);
+    const d = deriveMetrics(ds);
+    expect(Array.from(d.columns.workingSet!).filter((v) => !Number.isNaN(v))).toEqual([5]);
+    expect(Array.from(d.columns.limit!).filter((v) => !Number.isNaN(v))).toEqual([7]);
+  });
+});
