@@ -36,7 +36,8 @@ describe('grafana-csv', () => {
     expect(berlin.input.details.timeZone).toBe('Europe/Berlin');
     expect(got.map((p) => p[0])).toEqual(exact.map((p) => p[0]));
     expect(got[0][1]).toBe(150 * MI); // "150 MiB" is exact
-    for (const [i, [, v]] of got.entries()) expect(Math.abs(v - exact[i][1]) / exact[i][1]).toBeLessThan(0.005);
+    for (const [i, [, v]] of got.entries())
+      expect(Math.abs(v - exact[i][1]) / exact[i][1]).toBeLessThan(0.005);
     expect(berlin.input.warnings.join('\n')).toMatch(/rounded; download again with "Formatted data" off/);
     // without --tz the times are read as UTC and the user is told
     const utc = await loadFixture('grafana-9-single-formatted-bom.csv');
