@@ -4,7 +4,7 @@ import type { AnalyzeOptions } from '../analyze.js';
 import { analyze } from '../analyze.js';
 import { UsageError } from '../errors.js';
 import type { InputRef } from '../import/open.js';
-import { readStdin, resolveInputs } from '../import/open.js';
+import { resolveInputs, spoolStdin } from '../import/open.js';
 import { RENDERERS } from '../report/index.js';
 import { summaryTable } from '../report/summary-table.js';
 import type { AnalysisResult } from '../result.js';
@@ -68,7 +68,7 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
   for (const r of await resolveInputs(inputs)) {
     refs.push(
       r.path === '-'
-        ? { path: '-', data: await readStdin(maxInputBytes ?? DEFAULT_READ_LIMITS.maxTotalBytes) }
+        ? { path: '-', file: await spoolStdin(maxInputBytes ?? DEFAULT_READ_LIMITS.maxTotalBytes) }
         : r,
     );
   }

@@ -1,6 +1,6 @@
 import { loadInputs } from '../analyze.js';
 import type { InputRef } from '../import/open.js';
-import { readStdin, resolveInputs } from '../import/open.js';
+import { resolveInputs, spoolStdin } from '../import/open.js';
 import { buildModel } from '../model/build.js';
 import { DEFAULT_READ_LIMITS } from '../source/types.js';
 import type { Io } from './analyze.js';
@@ -14,7 +14,7 @@ export async function inspectCommand(
 ): Promise<number> {
   const refs: InputRef[] = [];
   for (const r of await resolveInputs(inputs)) {
-    refs.push(r.path === '-' ? { path: '-', data: await readStdin(DEFAULT_READ_LIMITS.maxTotalBytes) } : r);
+    refs.push(r.path === '-' ? { path: '-', file: await spoolStdin(DEFAULT_READ_LIMITS.maxTotalBytes) } : r);
   }
   const { datasets, failed } = await loadInputs(refs, {
     tz: checkTimeZone(flags.tz),

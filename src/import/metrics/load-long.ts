@@ -33,7 +33,8 @@ export async function loadLongCsv(opened: OpenedInput, ctx: ImportContext, load:
   let threads = 1;
   const bodyStart = parallelBodyStart(opened, load.skipRecords);
   if (bodyStart >= 0) {
-    const cuts = await splitAtLines(path, bodyStart, opened.size!, threadCount());
+    const file = opened.file!;
+    const cuts = await splitAtLines(file, bodyStart, opened.size!, threadCount());
     threads = cuts.length - 1;
     const header: CollectedPart = {
       names: [],
@@ -44,7 +45,7 @@ export async function loadLongCsv(opened: OpenedInput, ctx: ImportContext, load:
       lines: load.skipRecords,
       facts: {},
     };
-    parts = [header, ...(await parseRanges(path, cuts, load.layout))];
+    parts = [header, ...(await parseRanges(file, cuts, load.layout))];
   } else {
     const c = new Collector();
     await parseLongBody(textChunks(opened), load.layout, c, 1, load.skipRecords);
@@ -65,7 +66,7 @@ export async function loadLongCsv(opened: OpenedInput, ctx: ImportContext, load:
  */
 function parallelBodyStart(opened: OpenedInput, skipRecords: number): number {
   const { probe, size } = opened;
-  if (probe.kind !== 'file' || probe.compression !== 'none' || probe.name === '-') return -1;
+  if (probe.kind !== 'file' || probe.compression !== 'none' || !opened.file) return -1;
   if (!size || size < PARALLEL_MIN_BYTES || !canRunParallel()) return -1;
   const head = probe.head;
   if (head[0] === 0xff || head[0] === 0xfe) return -1;
