@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,5 +84,15 @@ describe('memlens on exports', () => {
     expect(r.err).toMatch(
       /notes\.txt: is in no format memlens knows\. Tried: .*Grafana CSV.*VictoriaMetrics.*exposition/,
     );
+  });
+
+  it('reads - from stdin (gzip too) through a temporary file it removes', () => {
+    const main = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+    const r = spawnSync(process.execPath, [main, 'inspect', '-', '--json'], {
+      input: readFileSync(fixture('prometheus-query-range.json.gz')),
+    });
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout.toString());
+    expect(doc.inputs[0]).toMatchObject({ path: '-', format: 'prometheus-json', samples: 990 });
   });
 });

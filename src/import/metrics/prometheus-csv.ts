@@ -41,6 +41,7 @@ export default importer;
 function variantOf(l: LongLayout): string {
   if (l.name === 0 && l.time === 1 && l.value === 2) return 'query_csv.py (name,timestamp,value,labels)';
   if (l.value === l.width - 2 && l.time === l.width - 1) return 'promql-cli (labels,value,timestamp)';
-  if (l.time === 0 && l.value === l.width - 1) return 'pandas to_csv (timestamp,labels,value)';
+  // pandas puts the index first and labels first seen in later series after `value`
+  if (l.time === 0) return 'pandas to_csv (timestamp index first)';
   return 'generic';
 }

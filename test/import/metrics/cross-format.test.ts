@@ -8,6 +8,7 @@ const SAME_QUERY = [
   'query-csv-py.csv',
   'grafana-11-joined-raw.csv',
   'promtool-query-range.json',
+  'pandas-metric-range-df.csv',
 ];
 const ALL = [
   ...SAME_QUERY,

@@ -74,4 +74,16 @@ describe('prometheus-exposition', () => {
       'x.prom:6: "container_memory_rss{pod="q"} abc" is not a sample line; skipped',
     ]);
   });
+
+  it('reads promtool tsdb dump lines', async () => {
+    const text =
+      '{__name__="container_memory_working_set_bytes", container="app", namespace="shop", pod="app-7d9c"} 1.23456789e+08 1700000003217\n' +
+      '{__name__="container_memory_working_set_bytes", container="app", namespace="shop", pod="app-7d9c"} 1.2347e+08 1700000018217\n';
+    const ds = await loadText(text, {}, 'dump.txt');
+    expect(ds.input.format).toBe('prometheus-exposition');
+    expect(samples(ds, 'container_memory_working_set_bytes', { pod: 'app-7d9c' })).toEqual([
+      [1_700_000_003_217, 123456789],
+      [1_700_000_018_217, 123470000],
+    ]);
+  });
 });

@@ -94,4 +94,37 @@ describe('grafana-csv', () => {
       'panel.csv:5: 3 fields where the header has 2: 1700000045000,7,8',
     ]);
   });
+
+  it('reads JS number spellings of raw downloads: NaN, Infinity, exponents, fractional ms (Grafana 7.1)', async () => {
+    const text =
+      '"Time","container_spec_memory_limit_bytes{container=""c"", namespace=""n"", pod=""p""}","container_memory_rss{container=""c"", namespace=""n"", pod=""p""}"\r\n' +
+      '1700000000000.7249,Infinity,1.5e-7\r\n' +
+      '1700000015000,NaN,1e+21\r\n';
+    const ds = await loadText(text, {}, 'raw.csv');
+    expect(samples(ds, 'container_spec_memory_limit_bytes', {})).toEqual([
+      [T0 + 1, Number.POSITIVE_INFINITY],
+    ]);
+    expect(samples(ds, 'container_memory_rss', {})).toEqual([
+      [T0 + 1, 1.5e-7],
+      [T0 + 15000, 1e21],
+    ]);
+    expect(ds.input.details.emptySamples).toBe(1);
+  });
+
+  it('reads very old unquoted Series;Time;Value (Grafana 2–4) and SI-formatted values', async () => {
+    const old = await loadText(
+      'Series;Time;Value\ncontainer_memory_rss{pod="p"};2023-11-14T22:13:20.000Z;1.1\n',
+      {},
+      'old.csv',
+    );
+    expect(old.input.details.variant).toBe('legacy Export CSV, series as rows');
+    expect(samples(old, 'container_memory_rss', { pod: 'p' })).toEqual([[T0, 1.1]]);
+    const si = await loadText(
+      '"Time","container_memory_rss{pod=""p""}"\r\n2023-11-14 22:13:20,1.2 GB\r\n2023-11-14 22:13:35,500 kB\r\n2023-11-14 22:13:50,4.5 Mil',
+      { tz: 'UTC' },
+      'si.csv',
+    );
+    expect(samples(si, 'container_memory_rss', { pod: 'p' }).map((p) => p[1])).toEqual([1.2e9, 500e3, 4.5e6]);
+    expect(si.input.warnings).toHaveLength(1); // lossy; the zone was given
+  });
 });

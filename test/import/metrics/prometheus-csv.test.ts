@@ -38,6 +38,13 @@ describe('prometheus-csv', () => {
     const ds = await loadText(text, {}, 'df.csv');
     expect(ds.input.details.variant).toMatch(/pandas/);
     expect(samples(ds, 'container_memory_rss', {})).toEqual([[T0 + 15500, 42]]);
+    // the real thing: labels first seen in later series come after `value`
+    const real = await loadFixture('pandas-metric-range-df.csv');
+    const json = await loadFixture('prometheus-query-range.json');
+    for (const field of json.table.fields)
+      expect(samples(real, field, { namespace: 'shop' }), field).toEqual(
+        samples(json, field, { namespace: 'shop' }),
+      );
     expect(ds.input.details.emptySamples).toBe(1);
   });
 
