@@ -297,7 +297,7 @@ function markSandboxes(entities: Entity[], columns: Partial<Record<MetricName, F
   for (const list of byPod.values()) {
     if (list.length < 2) continue;
     for (const e of list) {
-      if (e.meta?.name) continue; // named by metadata: a real container
+      if (e.meta?.name || e.container) continue; // named by metadata or export labels: a real container
       const limit = maxOf(columns.limit, e);
       const usage = maxOf(columns.usage, e);
       if ((Number.isNaN(limit) || limit === Number.POSITIVE_INFINITY) && usage < SANDBOX_MAX_USAGE)

@@ -153,4 +153,33 @@ describe('buildModel with exports', () => {
     expect(s.col('oomKills')![s.length - 1]).toBe(1);
     expect(s.col('limit')![0]).toBe(256 * MI);
   });
+
+  it('keeps an idle sidecar without a limit a container when the export names it', () => {
+    const pod = '/kubepods/burstable/pod11111111-2222-3333-4444-555555555555';
+    const ds = metricsDataset('x.json', [
+      { name: 'container_memory_usage_bytes', labels: { ...L, id: OLD }, points: steps(2, () => 100 * MI) },
+      {
+        name: 'container_spec_memory_limit_bytes',
+        labels: { ...L, id: OLD },
+        points: steps(2, () => 256 * MI),
+      },
+      {
+        name: 'container_memory_usage_bytes',
+        labels: { ...L, container: 'sidecar', id: `${pod}/${'c'.repeat(64)}` },
+        points: steps(2, () => 512 * 1024),
+      },
+      {
+        name: 'container_spec_memory_limit_bytes',
+        labels: { ...L, container: 'sidecar', id: `${pod}/${'c'.repeat(64)}` },
+        points: steps(2, () => 0),
+      },
+    ]);
+    const model = buildModel([ds]);
+    expect(
+      model.entities
+        .filter((e) => e.role === 'container')
+        .map((e) => e.container)
+        .sort(),
+    ).toEqual(['app', 'sidecar']);
+  });
 });
