@@ -55,6 +55,8 @@ Examples:
   memlens analyze capture.tar.gz
   memlens analyze node-a.tgz --match '{namespace="shop"}' --fail-on critical --out reports/incident-42
   memlens analyze capture.tar.gz --set cache-inflated-usage.minShare=0.4 --json > findings.json
+  memlens analyze query-range.json grafana-panel.csv --tz Europe/Berlin
+  memlens analyze vm.csv --vm-format __name__,namespace,pod,container,__value__,__timestamp__:unix_s
 
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 internal error.`,
     )

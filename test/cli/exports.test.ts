@@ -95,4 +95,22 @@ describe('memlens on exports', () => {
     const doc = JSON.parse(r.stdout.toString());
     expect(doc.inputs[0]).toMatchObject({ path: '-', format: 'prometheus-json', samples: 990 });
   });
+
+  it('stops a gzip that unpacks past --max-input-bytes with one line', async () => {
+    const r = await cli('inspect', fixture('prometheus-query-range.json.gz'), '--json');
+    expect(r.code).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'memlens-'));
+    const bomb = await cli(
+      'analyze',
+      fixture('prometheus-query-range.json.gz'),
+      '--max-input-bytes',
+      '10000',
+      '--out',
+      dir,
+    );
+    expect(bomb.code).toBe(2);
+    expect(bomb.err).toMatch(
+      /prometheus-query-range\.json\.gz: decompresses to more than 10000 bytes; .*--max-input-bytes$/,
+    );
+  });
 });

@@ -5,10 +5,23 @@ import { iso, parseSnapshotName } from '../../util/time.js';
 import type { ImportContext, OpenedInput } from '../registry.js';
 import { utf8Chunks } from '../text/decode.js';
 
-/** The decompressed, UTF-8 bytes of a plain-file input. */
-export function textChunks(opened: OpenedInput): AsyncGenerator<Buffer> {
+/**
+ * The decompressed, UTF-8 bytes of a plain-file input, stopped at the read limit
+ * (`--max-input-bytes`) so a small gzip cannot unpack without end.
+ */
+export async function* textChunks(opened: OpenedInput, ctx: ImportContext): AsyncGenerator<Buffer> {
   if (!opened.open) throw new InputError(opened.probe.name, 'is not a file');
-  return utf8Chunks(opened.open());
+  const max = ctx.limits.maxTotalBytes;
+  let n = 0;
+  for await (const chunk of utf8Chunks(opened.open())) {
+    n += chunk.length;
+    if (n > max)
+      throw new InputError(
+        opened.probe.name,
+        `decompresses to more than ${max} bytes; if it really is that large, raise --max-input-bytes`,
+      );
+    yield chunk;
+  }
 }
 
 /** The warning when wall-clock times were read in an assumed zone. */

@@ -43,7 +43,7 @@ const importer: Importer = {
     const pending: number[] = [];
     let openMetrics = false;
     let timestamped = 0;
-    const lines = await forEachLine(textChunks(opened), (buf, s, e, line) => {
+    const lines = await forEachLine(textChunks(opened, ctx), (buf, s, e, line) => {
       while (s < e && (buf[s] === 32 || buf[s] === 9)) s++;
       if (s === e) return;
       if (buf[s] === 35) {

@@ -71,7 +71,7 @@ async function loadWide(opened: OpenedInput, ctx: ImportContext, head: CsvHead):
   const path = opened.probe.name;
   const c = new Collector();
   const { header, duplicates } = await parseWideBody(
-    textChunks(opened),
+    textChunks(opened, ctx),
     head.dialect,
     head.preamble,
     ctx.tz,

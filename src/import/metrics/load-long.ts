@@ -31,6 +31,11 @@ export async function loadLongCsv(opened: OpenedInput, ctx: ImportContext, load:
   const path = opened.probe.name;
   let parts: CollectedPart[];
   let threads = 1;
+  if (opened.size && opened.probe.compression === 'none' && opened.size > ctx.limits.maxTotalBytes)
+    throw new InputError(
+      path,
+      `is larger than ${ctx.limits.maxTotalBytes} bytes; if it really is that large, raise --max-input-bytes`,
+    );
   const bodyStart = parallelBodyStart(opened, load.skipRecords);
   if (bodyStart >= 0) {
     const file = opened.file!;
@@ -48,7 +53,7 @@ export async function loadLongCsv(opened: OpenedInput, ctx: ImportContext, load:
     parts = [header, ...(await parseRanges(file, cuts, load.layout))];
   } else {
     const c = new Collector();
-    await parseLongBody(textChunks(opened), load.layout, c, 1, load.skipRecords);
+    await parseLongBody(textChunks(opened, ctx), load.layout, c, 1, load.skipRecords);
     parts = [partOf(c)];
   }
   const wall = parts.reduce((n, p) => n + ((p.facts.wallTimes as number) ?? 0), 0);

@@ -20,7 +20,7 @@ const importer: Importer = {
   detect(probe) {
     return shapeOf(probe.kind === 'file' ? headText(probe).text : '') ? 0.9 : 0;
   },
-  async load(opened) {
+  async load(opened, ctx) {
     const path = opened.probe.name;
     const shape = shapeOf(headText(opened.probe).text);
     if (!shape) throw new InputError(path, 'is not Prometheus API JSON');
@@ -28,7 +28,7 @@ const importer: Importer = {
     const meta: Record<string, unknown> = {};
     let result: Awaited<ReturnType<typeof splitJson>>;
     try {
-      result = await splitJson(textChunks(opened), shape, {
+      result = await splitJson(textChunks(opened, ctx), shape, {
         onElement: (el, line) => addJsonSeries(el, line, c),
         onMeta: (k, v) => {
           meta[k] = v;

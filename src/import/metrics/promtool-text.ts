@@ -23,11 +23,11 @@ const importer: Importer = {
     const lines = headLines(probe, 3);
     return lines.length > 0 && HEADER.test(lines[0]) && (lines.length < 2 || POINT.test(lines[1])) ? 0.9 : 0;
   },
-  async load(opened) {
+  async load(opened, ctx) {
     const path = opened.probe.name;
     const c = new Collector();
     let current = -1;
-    const lines = await forEachLine(textChunks(opened), (buf, s, e, line) => {
+    const lines = await forEachLine(textChunks(opened, ctx), (buf, s, e, line) => {
       if (e === s) return;
       const text = buf.toString('utf8', s, e);
       if (HEADER.test(text)) {

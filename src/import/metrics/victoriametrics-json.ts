@@ -20,12 +20,12 @@ const importer: Importer = {
     const s = headText(probe).text.trimStart().slice(0, 65536);
     return /^\{\s*"metric"\s*:/.test(s) && /"timestamps"\s*:\s*\[/.test(s) ? 0.95 : 0;
   },
-  async load(opened) {
+  async load(opened, ctx) {
     const path = opened.probe.name;
     const c = new Collector();
     let result: Awaited<ReturnType<typeof splitJson>>;
     try {
-      result = await splitJson(textChunks(opened), 'sequence', {
+      result = await splitJson(textChunks(opened, ctx), 'sequence', {
         onElement: (el, line) => addJsonSeries(el, line, c),
         onBadElement: (line, msg) =>
           c.bad.add(
