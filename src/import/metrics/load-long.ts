@@ -1,3 +1,4 @@
+import { InputError } from '../../errors.js';
 import {
   canRunParallel,
   PARALLEL_MIN_BYTES,
