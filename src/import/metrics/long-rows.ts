@@ -136,12 +136,12 @@ async function scanLines(
         }
         if (ok) {
           const keyStart = fwd[before];
-          const keyEnd = back[after] - (after > 0 ? 0 : 0);
+          const keyEnd = back[after];
           const ts = tCell >= 0 ? fwd[tCell] : back[-tCell] + 1;
           const te = tCell >= 0 ? fwd[tCell + 1] - 1 : back[-tCell - 1];
           const vs = vCell >= 0 ? fwd[vCell] : back[-vCell] + 1;
           const ve = vCell >= 0 ? fwd[vCell + 1] - 1 : back[-vCell - 1];
-          if (keyEnd > keyStart && handler.onKnownKey(buf, keyStart, keyEnd, ts, te, vs, ve, line)) {
+          if (keyEnd > keyStart && handler.onKnownKey(buf, keyStart, keyEnd, ts, te, vs, ve)) {
             line++;
             pos = nl + 1;
             continue;
@@ -209,7 +209,6 @@ export interface RowHandler {
     t1: number,
     v0: number,
     v1: number,
-    line: number,
   ): boolean;
   /** Cells before and after the key run when every other cell is the time or the value. */
   edges: { before: number; after: number } | null;
@@ -292,7 +291,6 @@ export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
     t1: number,
     v0: number,
     v1: number,
-    line: number,
   ): boolean => {
     one[0] = key0;
     one[1] = key1;
@@ -306,7 +304,6 @@ export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
       out.facts.wallTimes = wall;
     }
     out.add(idOf[k], tp.ms, v);
-    void line;
     return true;
   };
   return { onRecord, onKnownKey, edges };
