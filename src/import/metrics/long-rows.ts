@@ -296,14 +296,40 @@ export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
     one[1] = key1;
     const k = interner.find(buf, one, 1);
     if (k < 0) return false;
-    if (!parseTimeBytes(buf, t0, t1, tz, tp)) return false;
-    const v = parseNumber(buf, v0, v1);
-    if (v === undefined) return false;
-    if (tp.kind === 'wall') {
-      wall++;
-      out.facts.wallTimes = wall;
+    // Plain digits in both cells (most exports): read them here, without a call per cell, so
+    // the doubles stay in registers instead of becoming a heap number per sample.
+    let t = 0;
+    let i = t0;
+    if (t1 - t0 <= 15)
+      for (; i < t1; i++) {
+        const d = buf[i] - 48;
+        if (d < 0 || d > 9) break;
+        t = t * 10 + d;
+      }
+    if (i === t1 && t1 > t0) {
+      t = t < 1e11 ? t * 1000 : t < 1e14 ? t : Math.round(t / 1e3);
+    } else {
+      if (!parseTimeBytes(buf, t0, t1, tz, tp)) return false;
+      if (tp.kind === 'wall') {
+        wall++;
+        out.facts.wallTimes = wall;
+      }
+      t = tp.ms;
     }
-    out.add(idOf[k], tp.ms, v);
+    let v = 0;
+    let j = v0;
+    if (v1 - v0 <= 15)
+      for (; j < v1; j++) {
+        const d = buf[j] - 48;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+      }
+    if (j !== v1 || v1 === v0) {
+      const parsed = parseNumber(buf, v0, v1);
+      if (parsed === undefined) return false;
+      v = parsed;
+    }
+    out.add(idOf[k], t, v);
     return true;
   };
   return { onRecord, onKnownKey, edges };
