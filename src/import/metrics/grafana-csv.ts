@@ -5,6 +5,7 @@ import { textChunks, zoneWarning } from './common.js';
 import type { CsvHead } from './csv-head.js';
 import { csvHead } from './csv-head.js';
 import { loadLongCsv } from './load-long.js';
+import { longLayoutFromHeader } from './long-rows.js';
 import { toDataset } from './to-dataset.js';
 import { parseWideBody } from './wide-rows.js';
 
@@ -25,6 +26,10 @@ const importer: Importer = {
     if (!head || head.header.length < 2) return 0;
     if (isLegacyRows(head)) return 0.9;
     if (!/^time$/i.test(head.header[0].trim())) return 0;
+    // A table frame (`"time","name","value"`, a long-format query) is one sample per row: let
+    // the long-CSV reader take it unless the other headers name series.
+    if (longLayoutFromHeader(head.header, head.dialect) && !head.header.some((h) => h.includes('{')))
+      return 0.45;
     if (head.encoding !== 'utf8' || head.headerLine.startsWith('"') || head.dialect.delimiter === 59)
       return 0.9;
     return 0.6;

@@ -80,6 +80,10 @@ export function toDataset(parts: CollectedPart[], info: DatasetInfo): Dataset {
     if (raw[OPAQUE_LABEL] !== undefined) {
       key = raw[OPAQUE_LABEL];
       field = UNNAMED_FIELD;
+    } else if (!name && Object.keys(raw).length === 0) {
+      // No name, no labels (a legend-less single series, sum() of everything): nothing to identify.
+      key = UNNAMED_FIELD;
+      field = UNNAMED_FIELD;
     } else {
       const n = normaliseSeries(name, raw);
       field = name ? n.field : UNNAMED_FIELD;

@@ -127,4 +127,18 @@ describe('grafana-csv', () => {
     expect(samples(si, 'container_memory_rss', { pod: 'p' }).map((p) => p[1])).toEqual([1.2e9, 500e3, 4.5e6]);
     expect(si.input.warnings).toHaveLength(1); // lossy; the zone was given
   });
+
+  it('leaves table frames (Grafana’s own "time","name","value" test) to the long-CSV reader', async () => {
+    const ds = await loadText(
+      '\uFEFFsep=,\r\n"time","name","value"\r\n1700000000000,container_memory_rss,1',
+      {},
+      't.csv',
+    );
+    expect(ds.input.format).toBe('prometheus-csv');
+    expect(samples(ds, 'container_memory_rss', {})).toEqual([[T0, 1]]);
+    // a single series whose legend is "Value" has no name to read: kept, not analysed
+    const single = await loadText('"Time","Value"\r\n1700000000000,5', {}, 'v.csv');
+    expect(single.hints).toEqual([{}]);
+    expect(single.input.warnings.join()).toMatch(/no metric name or labels/);
+  });
 });
