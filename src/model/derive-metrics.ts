@@ -51,7 +51,16 @@ export const METRIC_SOURCES: readonly Source[] = [
   { field: 'container_pressure_memory_stalled_seconds_total', column: 'psiFull' },
 ];
 
-export const KNOWN_METRIC_FIELDS: ReadonlySet<string> = new Set(METRIC_SOURCES.map((s) => s.field));
+/** Fields the model reads (for `inspect`'s list of unknown metrics). */
+export const KNOWN_METRIC_FIELDS: ReadonlySet<string> = new Set([
+  ...METRIC_SOURCES.map((s) => s.field),
+  'kube_pod_container_status_last_terminated_reason{reason="OOMKilled"}',
+]);
+
+/** True when deriveMetrics reads the field (every last-terminated reason counts). */
+export function readsField(field: string): boolean {
+  return KNOWN_METRIC_FIELDS.has(field) || REASON_FIELD.test(field);
+}
 
 export function deriveMetrics(ds: Dataset): Derived {
   const { table } = ds;
@@ -59,41 +68,99 @@ export function deriveMetrics(ds: Dataset): Derived {
   const columns: Columns = {};
   const provenance: Partial<Record<MetricName, Provenance>> = {};
   const index = new Map(table.fields.map((f, i) => [f, i]));
-  const byColumn = new Map<MetricName, Source[]>();
+  const byColumn = new Map<MetricName, Float64Array[]>();
+  const use = (column: MetricName, values: Float64Array) => {
+    const list = byColumn.get(column) ?? [];
+    list.push(values);
+    byColumn.set(column, list);
+  };
   for (const src of METRIC_SOURCES) {
-    if (!index.has(src.field)) continue;
-    const list = byColumn.get(src.column) ?? [];
-    list.push(src);
-    byColumn.set(src.column, list);
+    const i = index.get(src.field);
+    if (i === undefined) continue;
+    const values = table.columns[i];
+    use(
+      src.column,
+      src.zeroIsUnlimited ? values.map((v) => (v === 0 ? Number.POSITIVE_INFINITY : v)) : values,
+    );
   }
+  for (const [column, values] of labelledSeries(ds, index)) use(column, values);
   for (const [column, sources] of byColumn) {
     provenance[column] = 'measured';
-    if (sources.length === 1 && !sources[0].zeroIsUnlimited) {
+    if (sources.length === 1) {
       // The table's own column, read-only from here on (build copies it into the frame).
-      columns[column] = table.columns[index.get(sources[0].field)!];
+      columns[column] = sources[0];
       continue;
     }
     const out = new Float64Array(n).fill(Number.NaN);
-    for (const src of sources) {
-      const values = table.columns[index.get(src.field)!];
-      for (let r = 0; r < n; r++) {
-        if (!Number.isNaN(out[r])) continue;
-        const v = values[r];
-        out[r] = src.zeroIsUnlimited && v === 0 ? Number.POSITIVE_INFINITY : v;
-      }
-    }
+    for (const values of sources) for (let r = 0; r < n; r++) if (Number.isNaN(out[r])) out[r] = values[r];
     columns[column] = out;
   }
   estimateBreakdown(n, columns, provenance);
   return { columns, provenance };
 }
 
+const REASON = 'kube_pod_container_status_last_terminated_reason';
+const REASON_FIELD = /^kube_pod_container_status_last_terminated_reason\{reason="(.*)"\}$/;
+const RESOURCE = {
+  kube_pod_container_resource_limits: 'limit',
+  kube_pod_container_resource_requests: 'request',
+} as const;
+
+/**
+ * kube-state-metrics series that only mean something with one of their labels, in either shape an
+ * importer gives them: the label in the field name (`…{reason="OOMKilled"}`, memlens' own
+ * importers) or the bare name with the label kept on the series (`hints[s].labels.reason`).
+ * - last_terminated_reason: 1 while the OOMKilled series is 1, 0 while another reason's is;
+ * - resource_limits / resource_requests: only `resource="memory"` (the `{resource="memory"}`
+ *   fields are already in METRIC_SOURCES).
+ */
+function labelledSeries(ds: Dataset, index: Map<string, number>): [MetricName, Float64Array][] {
+  const { table, hints } = ds;
+  const n = table.length;
+  const out: [MetricName, Float64Array][] = [];
+  let oom: Float64Array | undefined;
+  const reasonOf = (field: string, s: number): string | undefined =>
+    field === REASON ? hints[s]?.labels?.reason : REASON_FIELD.exec(field)?.[1];
+  table.fields.forEach((field, f) => {
+    if (field !== REASON && !REASON_FIELD.test(field)) return;
+    const col = table.columns[f];
+    for (let s = 0; s < table.series.length; s++) {
+      const reason = reasonOf(field, s);
+      if (reason === undefined) continue;
+      for (let r = table.rowStart[s]; r < table.rowStart[s + 1]; r++) {
+        // A reason series at 1 says what the last termination was; at 0 it says nothing.
+        if (col[r] !== 1) continue;
+        oom ??= new Float64Array(n).fill(Number.NaN);
+        if (reason === 'OOMKilled' || Number.isNaN(oom[r])) oom[r] = reason === 'OOMKilled' ? 1 : 0;
+      }
+    }
+  });
+  if (oom) out.push(['lastTerminatedOom', oom]);
+  for (const [name, column] of Object.entries(RESOURCE) as [keyof typeof RESOURCE, MetricName][]) {
+    const f = index.get(name);
+    if (f === undefined) continue;
+    const values = new Float64Array(n).fill(Number.NaN);
+    let any = false;
+    for (let s = 0; s < table.series.length; s++) {
+      if (hints[s]?.labels?.resource !== 'memory') continue;
+      for (let r = table.rowStart[s]; r < table.rowStart[s + 1]; r++) {
+        values[r] = table.columns[f][r];
+        any ||= !Number.isNaN(values[r]);
+      }
+    }
+    if (any) out.push([column, values]);
+  }
+  return out;
+}
+
 /**
  * From cAdvisor series alone (reference/metrics.md §6.2):
  * - inactive_file ≈ usage − working set (exact unless the working set was clamped at 0);
- * - active_file + shmem ≈ cache − (usage − working set): the file pages the working set counts;
+ * - active_file ≈ cache − (usage − working set): cAdvisor exports no shmem, so this holds
+ *   active_file + shmem, the file pages the working set counts;
  * - with active_file measured, shmem ≈ cache − active_file − inactive_file.
- * Estimates are clamped at 0: rounding and lossy inputs can make a difference slightly negative.
+ * Estimates are clamped at 0: v1 usage is a fuzzy value, and lossy inputs (Grafana "Formatted
+ * data") can make a difference slightly negative.
  */
 function estimateBreakdown(
   n: number,
@@ -108,18 +175,18 @@ function estimateBreakdown(
     provenance.inactiveFile = 'estimated';
   }
   const inactive = columns.inactiveFile;
-  if (cache && inactive && !columns.activeFileShmem) {
-    const est = new Float64Array(n);
-    for (let r = 0; r < n; r++) est[r] = clamp(cache[r] - inactive[r]);
-    columns.activeFileShmem = est;
-    provenance.activeFileShmem = 'estimated';
-  }
-  const active = columns.activeFile;
-  if (cache && inactive && active && !columns.shmem) {
+  if (cache && inactive && columns.activeFile && !columns.shmem) {
+    const active = columns.activeFile;
     const est = new Float64Array(n);
     for (let r = 0; r < n; r++) est[r] = clamp(cache[r] - active[r] - inactive[r]);
     columns.shmem = est;
     provenance.shmem = 'estimated';
+  }
+  if (cache && inactive && !columns.activeFile) {
+    const est = new Float64Array(n);
+    for (let r = 0; r < n; r++) est[r] = clamp(cache[r] - inactive[r]);
+    columns.activeFile = est;
+    provenance.activeFile = 'estimated';
   }
 }
 

@@ -77,7 +77,7 @@ export const METRICS = [
     v1: 'memory.stat total_active_file',
     v2: 'memory.stat active_file',
     prometheus:
-      'container_memory_total_active_file_bytes; else estimated as cache − (usage − working set) − shmem',
+      'container_memory_total_active_file_bytes; else estimated as cache − (usage − working set), which holds shmem too',
   },
   {
     name: 'inactiveFile',
@@ -315,16 +315,6 @@ export const METRICS = [
     description: 'Cumulative time all tasks of the cgroup stalled waiting for memory.',
     v2: 'memory.pressure full total (µs ÷ 10^6)',
     prometheus: 'container_pressure_memory_stalled_seconds_total',
-  },
-  {
-    name: 'activeFileShmem',
-    title: 'Active file + shmem (estimate)',
-    unit: 'bytes',
-    kind: 'gauge',
-    description:
-      'The file-backed pages the working set counts: active file cache (reclaimable after demotion) plus tmpfs/shmem (not reclaimable without swap). Prometheus data cannot tell the two apart.',
-    prometheus:
-      'estimated as container_memory_cache − (container_memory_usage_bytes − container_memory_working_set_bytes)',
   },
   {
     name: 'request',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Dataset } from '../../src/import/types.js';
 import { deriveMetrics } from '../../src/model/derive-metrics.js';
+import { SampleTableBuilder } from '../../src/model/samples.js';
 import { MI, T0 } from '../helpers/exports.js';
 import { metricsDataset } from '../helpers/metrics-dataset.js';
 
@@ -43,22 +45,67 @@ describe('deriveMetrics', () => {
   });
 
   it('estimates the breakdown from usage, working set and cache, marked as estimates', () => {
-    const ds = metricsDataset('x', [
-      { name: 'container_memory_usage_bytes', labels: L, points: [[T0, 900 * MI]] },
-      { name: 'container_memory_working_set_bytes', labels: L, points: [[T0, 300 * MI]] },
-      { name: 'container_memory_cache', labels: L, points: [[T0, 700 * MI]] },
-      { name: 'container_memory_total_active_file_bytes', labels: L, points: [[T0, 60 * MI]] },
-    ]);
-    const d = deriveMetrics(ds);
+    const base = [
+      { name: 'container_memory_usage_bytes', labels: L, points: [[T0, 900 * MI]] as [number, number][] },
+      {
+        name: 'container_memory_working_set_bytes',
+        labels: L,
+        points: [[T0, 300 * MI]] as [number, number][],
+      },
+      { name: 'container_memory_cache', labels: L, points: [[T0, 700 * MI]] as [number, number][] },
+    ];
+    const d = deriveMetrics(metricsDataset('x', base));
     expect(d.columns.inactiveFile![0]).toBe(600 * MI);
-    expect(d.columns.activeFileShmem![0]).toBe(100 * MI);
-    expect(d.columns.shmem![0]).toBe(40 * MI);
-    expect(d.provenance).toMatchObject({
-      inactiveFile: 'estimated',
-      activeFileShmem: 'estimated',
-      shmem: 'estimated',
-      activeFile: 'measured',
+    expect(d.columns.activeFile![0]).toBe(100 * MI); // active file + shmem: cAdvisor has no shmem
+    expect(d.columns.shmem).toBeUndefined();
+    expect(d.provenance).toMatchObject({ inactiveFile: 'estimated', activeFile: 'estimated' });
+    // with container_memory_total_active_file_bytes, the rest of the cache is shmem
+    const withActive = deriveMetrics(
+      metricsDataset('x', [
+        ...base,
+        { name: 'container_memory_total_active_file_bytes', labels: L, points: [[T0, 60 * MI]] },
+      ]),
+    );
+    expect(withActive.columns.shmem![0]).toBe(40 * MI);
+    expect(withActive.provenance).toMatchObject({ shmem: 'estimated', activeFile: 'measured' });
+  });
+
+  it('reads the last termination reason as 1 (OOMKilled) or 0 (another), in both shapes', () => {
+    const fromImporter = metricsDataset('x', [
+      {
+        name: 'kube_pod_container_status_last_terminated_reason',
+        labels: { ...L, reason: 'OOMKilled' },
+        points: [[T0, 1]],
+      },
+      {
+        name: 'kube_pod_container_status_last_terminated_reason',
+        labels: { ...L, reason: 'Error' },
+        points: [[T0 + 15000, 1]],
+      },
+      {
+        name: 'kube_pod_container_status_last_terminated_reason',
+        labels: { ...L, reason: 'Completed' },
+        points: [[T0 + 30000, 0]],
+      },
+    ]);
+    const d = deriveMetrics(fromImporter);
+    expect(Array.from(d.columns.lastTerminatedOom!)).toEqual([1, 0, Number.NaN]);
+    expect(fromImporter.input.details.unknownMetrics).toEqual([]);
+    // the bare name with the reason kept as a label on the series (other producers of datasets)
+    const b = new SampleTableBuilder();
+    const hints: Dataset['hints'] = [];
+    ['OOMKilled', 'Error'].forEach((reason, i) => {
+      const s = b.seriesId(reason);
+      hints[s] = { labels: { ...L, reason } };
+      b.set(b.row(s, T0 + i * 15000), b.fieldId('kube_pod_container_status_last_terminated_reason'), 1);
     });
+    const bare: Dataset = {
+      kind: 'metrics',
+      input: { path: 'bare', format: 'test', warnings: [], details: {} },
+      table: b.build(),
+      hints,
+    };
+    expect(Array.from(deriveMetrics(bare).columns.lastTerminatedOom!)).toEqual([1, 0]);
   });
 
   it('reads kubernetes-mixin recording rules as the metric they record', () => {

@@ -1,4 +1,4 @@
-import { KNOWN_METRIC_FIELDS } from '../../model/derive-metrics.js';
+import { KNOWN_METRIC_FIELDS, readsField } from '../../model/derive-metrics.js';
 
 /**
  * Metric names and labels as exports carry them → the fields and identities of the model:
@@ -96,7 +96,7 @@ export function normaliseSeries(name: string, input: Record<string, string>): No
 
 /** True when the model maps the field to a canonical column. */
 export function isKnownField(field: string): boolean {
-  return KNOWN_METRIC_FIELDS.has(field);
+  return readsField(field);
 }
 
 /** True when a bare name (no labels) is a metric the model knows, not a legend like "Value". */
