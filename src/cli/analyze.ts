@@ -5,6 +5,7 @@ import { analyze } from '../analyze.js';
 import { UsageError } from '../errors.js';
 import type { InputRef } from '../import/open.js';
 import { resolveInputs, spoolStdin } from '../import/open.js';
+import { isTimeZone } from '../report/format.js';
 import { RENDERERS } from '../report/index.js';
 import { summaryTable } from '../report/summary-table.js';
 import type { AnalysisResult } from '../result.js';
@@ -12,14 +13,7 @@ import { toFindingsJson } from '../result.js';
 import { DEFAULT_READ_LIMITS } from '../source/types.js';
 import { parseSelector } from '../util/selector.js';
 import type { FailOn } from './options.js';
-import {
-  checkTimeZone,
-  parseBytesFlag,
-  parseFailOn,
-  parseSet,
-  parseTimeFlag,
-  readConfig,
-} from './options.js';
+import { parseBytesFlag, parseFailOn, parseSet, parseTimeFlag, readConfig } from './options.js';
 
 export interface AnalyzeFlags {
   out?: string;
@@ -35,6 +29,8 @@ export interface AnalyzeFlags {
   failOn?: string;
   maxInputBytes?: string;
   quiet?: boolean;
+  interactive?: boolean;
+  png?: string;
 }
 
 export interface Io {
@@ -54,12 +50,17 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
   const maxInputBytes = flags.maxInputBytes
     ? parseBytesFlag('--max-input-bytes', flags.maxInputBytes)
     : undefined;
+  const tz = flags.tz ?? config.tz;
+  if (tz !== undefined && !isTimeZone(tz))
+    throw new UsageError(
+      `--tz "${tz}" is not a time zone; use an IANA name like Europe/Berlin, UTC, or an offset like +02:00`,
+    );
   const match = flags.match ?? config.match;
   const opts: AnalyzeOptions = {
     since: flags.since ? parseTimeFlag('--since', flags.since) : undefined,
     until: flags.until ? parseTimeFlag('--until', flags.until) : undefined,
     match: match ? parseSelector(match) : undefined,
-    tz: checkTimeZone(flags.tz ?? config.tz),
+    tz,
     settings: flags.vmFormat ? { vmFormat: flags.vmFormat } : undefined,
     passOptions: parseSet(flags.set ?? [], structuredClone(config.passes ?? {})),
     maxInputBytes,
@@ -82,8 +83,13 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
   const written: string[] = [];
   for (const f of formats) {
     const r = RENDERERS[f];
-    await writeFile(join(out, r.file), await r.render(result));
+    await writeFile(join(out, r.file), await r.render(result, { tz, interactive: flags.interactive }));
     written.push(r.file);
+  }
+  if (flags.png) {
+    const { writePngs } = await import('../report/png.js');
+    const pngs = await writePngs(result, flags.png);
+    written.push(`${pngs.length} PNG chart${pngs.length === 1 ? '' : 's'} (in ${flags.png})`);
   }
   if (flags.json) io.stdout(JSON.stringify(toFindingsJson(result), null, 2));
   else if (!flags.quiet) {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-import { isTimeZone } from '../import/text/time.js';
 import type { PassOptions } from '../passes/runner.js';
 import type { OptionValue } from '../passes/types.js';
+import { isTimeZone } from '../report/format.js';
 import { parseRfc3339, parseUnixSeconds } from '../util/time.js';
 
 export const FAIL_ON = ['critical', 'warning', 'info', 'none'] as const;
@@ -84,10 +84,12 @@ export function parseBytesFlag(flag: string, v: string): number {
   return n;
 }
 
-/** --tz: an IANA zone name Node knows (Europe/Berlin, UTC). */
+/** --tz: an IANA zone name Node knows (Europe/Berlin, UTC) or a fixed offset (+02:00). */
 export function checkTimeZone(tz: string | undefined): string | undefined {
   if (tz === undefined) return undefined;
   if (!isTimeZone(tz))
-    throw new UsageError(`--tz "${tz}" is not a time zone; use an IANA name such as UTC or Europe/Berlin`);
+    throw new UsageError(
+      `--tz "${tz}" is not a time zone; use an IANA name like Europe/Berlin, UTC, or an offset like +02:00`,
+    );
   return tz;
 }

@@ -23,10 +23,14 @@ export function buildProgram(setCode: (code: number) => void, io: Io): Command {
 
   program
     .command('analyze')
-    .description('analyse captures and exports; write findings.json, summary.md and containers.csv')
+    .description(
+      'analyse captures and exports; write report.html, findings.json, summary.md and containers.csv',
+    )
     .argument('<input...>', 'files, directories, globs; - for stdin')
     .option('-o, --out <dir>', 'output folder (default: reports/<name>-<UTC time>/)')
-    .option('-f, --format <list>', 'comma-separated subset of json,md,csv')
+    .option('-f, --format <list>', 'comma-separated subset of json,md,csv,html')
+    .option('--interactive', 'report.html with tooltips and zoom (inlines the vega runtime, ~0.9 MB)')
+    .option('--png <dir>', 'also write the report charts as PNG files to this folder')
     .option('--json', 'print findings.json to stdout instead of the summary table')
     .option('--since <time>', 'ignore samples before this time (RFC3339 or unix seconds)')
     .option('--until <time>', 'ignore samples after this time')
@@ -57,6 +61,7 @@ Examples:
   memlens analyze capture.tar.gz --set cache-inflated-usage.minShare=0.4 --json > findings.json
   memlens analyze query-range.json grafana-panel.csv --tz Europe/Berlin
   memlens analyze vm.csv --vm-format __name__,namespace,pod,container,__value__,__timestamp__:unix_s
+  memlens analyze capture.tar.gz --interactive --png reports/incident-42/png --tz Europe/Berlin
 
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 internal error.`,
     )

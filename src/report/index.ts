@@ -3,14 +3,24 @@ import { toFindingsJson } from '../result.js';
 import { containersCsv } from './csv.js';
 import { summaryMarkdown } from './markdown.js';
 
+/** What the user asked for that changes how a result is shown (never what it says). */
+export interface RenderOptions {
+  /** IANA zone shown next to UTC (--tz). */
+  tz?: string;
+  /** report.html: inline the vega runtime for tooltips and zoom (--interactive). */
+  interactive?: boolean;
+}
+
 /** Output formats by name: the file each writes and how it renders. Renderers compute nothing. */
 export interface Renderer {
   file: string;
-  render(r: AnalysisResult): string | Promise<string>;
+  render(r: AnalysisResult, opts?: RenderOptions): string | Promise<string>;
 }
 
 export const RENDERERS: Record<string, Renderer> = {
   json: { file: 'findings.json', render: (r) => `${JSON.stringify(toFindingsJson(r), null, 2)}\n` },
-  md: { file: 'summary.md', render: summaryMarkdown },
+  md: { file: 'summary.md', render: (r, o) => summaryMarkdown(r, o) },
   csv: { file: 'containers.csv', render: containersCsv },
+  // Loaded on use: the page pulls in vega, which commands that write no HTML should not pay for.
+  html: { file: 'report.html', render: async (r, o) => (await import('./html/page.js')).renderHtml(r, o) },
 };

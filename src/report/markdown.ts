@@ -1,6 +1,8 @@
 import type { AnalysisResult } from '../result.js';
 import { formatBytes, formatPercent } from '../util/bytes.js';
 import { iso } from '../util/time.js';
+import { formatInZone } from './format.js';
+import { verdictSentence } from './verdict.js';
 
 /** Escapes text for a Markdown table cell. */
 function cell(s: string): string {
@@ -11,13 +13,19 @@ function cell(s: string): string {
     .replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
 }
 
-/** summary.md: the findings and the per-container numbers, ready to paste into a ticket. */
-export function summaryMarkdown(r: AnalysisResult): string {
+/** summary.md: the verdict, the findings and the per-container numbers, ready to paste into a ticket. */
+export function summaryMarkdown(r: AnalysisResult, opts: { tz?: string } = {}): string {
   const w = r.model.window;
+  const local =
+    opts.tz && Number.isFinite(w.start)
+      ? ` (${formatInZone(w.start, opts.tz)} – ${formatInZone(w.end, opts.tz)})`
+      : '';
   const lines = [
     '# memlens summary',
     '',
-    `Window: ${iso(w.start) ?? '?'} – ${iso(w.end) ?? '?'} · inputs: ${r.model.inputs.map((i) => `\`${cell(i.path)}\` (${i.format})`).join(', ')}`,
+    `**Verdict:** ${cell(verdictSentence(r))}`,
+    '',
+    `Window: ${iso(w.start) ?? '?'} – ${iso(w.end) ?? '?'}${local} · inputs: ${r.model.inputs.map((i) => `\`${cell(i.path)}\` (${i.format})`).join(', ')}`,
     '',
     '## Findings',
     '',
@@ -32,12 +40,12 @@ export function summaryMarkdown(r: AnalysisResult): string {
     '',
     '## Containers',
     '',
-    '| container | limit | peak usage | peak working set | cache share at peak | OOM kills | severity |',
-    '|---|---:|---:|---:|---:|---:|---|',
+    '| container | limit | peak usage | peak working set | cache share at peak | OOM kills | recommended limit | severity |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
   );
   for (const c of r.containers) {
     lines.push(
-      `| ${cell(c.entity.key)} | ${c.unlimited ? 'none' : formatBytes(c.limitBytes)} | ${formatBytes(c.peak.usageBytes)} | ${formatBytes(c.peak.workingSetBytes)} | ${formatPercent(c.cacheShareAtPeak)} | ${c.oomKills} | ${c.severity} |`,
+      `| ${cell(c.entity.key)} | ${c.unlimited ? 'none' : formatBytes(c.limitBytes)} | ${formatBytes(c.peak.usageBytes)} | ${formatBytes(c.peak.workingSetBytes)} | ${formatPercent(c.cacheShareAtPeak)} | ${c.oomKills} | ${c.recommendedLimitBytes === null ? '—' : formatBytes(c.recommendedLimitBytes)} | ${c.severity} |`,
     );
   }
   return `${lines.join('\n')}\n`;

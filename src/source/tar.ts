@@ -61,8 +61,13 @@ export function tarTree(
           const path = cleanPath(rawName);
           const type = entryType(h.type);
           out.entries++;
-          if (isUnsafePath(rawName))
+          if (isUnsafePath(rawName)) {
+            // Nothing is written to disk, so such a name cannot escape; it is still not a capture file.
             out.skipped.push({ path: rawName, reason: 'path leaves the archive root' });
+            stream.resume();
+            await new Promise<void>((r) => stream.on('end', r));
+            continue;
+          }
           const entry: TreeEntry = {
             path,
             type,

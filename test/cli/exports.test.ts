@@ -73,7 +73,7 @@ describe('memlens on exports', () => {
     const bad = await cli('analyze', fixture('prometheus-query-range.json'), '--tz', 'Mars/Base');
     expect(bad.code).toBe(2);
     expect(bad.err).toBe(
-      'memlens: --tz "Mars/Base" is not a time zone; use an IANA name such as UTC or Europe/Berlin',
+      'memlens: --tz "Mars/Base" is not a time zone; use an IANA name like Europe/Berlin, UTC, or an offset like +02:00',
     );
     const dir = mkdtempSync(join(tmpdir(), 'memlens-'));
     const odd = join(dir, 'notes.txt');

@@ -84,8 +84,12 @@ export function parseTimeBytes(
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, number>();
 
-/** True when `tz` is an IANA time zone name this Node knows. */
+// Fixed offsets ("+02:00", "-0530", "Z") are zones too, as --tz accepts them.
+const OFFSET_RE = /^([+-])(\d{2}):?(\d{2})$/;
+
+/** True when `tz` is an IANA time zone name this Node knows, or a fixed offset. */
 export function isTimeZone(tz: string): boolean {
+  if (OFFSET_RE.test(tz) || /^z$/i.test(tz)) return true;
   try {
     formatter(tz);
     return true;
@@ -130,7 +134,9 @@ function offsetAt(utc: number, tz: string): number {
 
 /** A wall-clock time in `tz` (given as if it were UTC) → the UTC instant. */
 export function wallToUtc(wall: number, tz: string): number {
-  if (tz === 'UTC' || tz === 'Etc/UTC') return wall;
+  if (/^(utc|etc\/utc|z)$/i.test(tz)) return wall;
+  const off = OFFSET_RE.exec(tz);
+  if (off) return wall - (off[1] === '-' ? -1 : 1) * (Number(off[2]) * 60 + Number(off[3])) * 60_000;
   const first = wall - offsetAt(wall, tz);
   // Near a DST change the offset at the guess can differ from the offset at the answer.
   return wall - offsetAt(first, tz);

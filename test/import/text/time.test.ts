@@ -32,6 +32,8 @@ describe('timestamps', () => {
     // summer time: UTC+2
     expect(parse('2023-07-01 12:00:00', 'Europe/Berlin')?.ms).toBe(Date.UTC(2023, 6, 1, 10));
     expect(wallToUtc(Date.UTC(2023, 6, 1, 12), 'America/New_York')).toBe(Date.UTC(2023, 6, 1, 16));
+    expect(parse('2023-11-14 23:43:20', '+01:30')?.ms).toBe(T);
+    expect(parse('2023-11-14 22:13:20', 'Z')?.ms).toBe(T);
   });
 
   it('rejects what is no time', () => {

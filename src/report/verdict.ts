@@ -1,0 +1,82 @@
+import type { AnalysisResult, ContainerSummary, Finding } from '../result.js';
+
+/**
+ * The report's one-sentence verdict: containers grouped by their most severe finding, e.g.
+ * "1 container OOM-killed twice (mostly anon); 1 container only looks full: file cache inflates
+ * usage; 1 container ok." It counts and names what the passes found; it judges nothing itself.
+ */
+export function verdictSentence(r: AnalysisResult): string {
+  const n = r.containers.length;
+  if (n === 0) return 'No containers found in the inputs.';
+  const headline = new Map<number, Finding>();
+  for (const f of r.findings) if (!headline.has(f.entity.index)) headline.set(f.entity.index, f);
+  if (headline.size === 0) return `${count(n)}, no findings.`;
+
+  // Groups in the order of their first container (findings are sorted by severity).
+  const groups = new Map<string, { finding: Finding; containers: ContainerSummary[] }>();
+  for (const c of r.containers) {
+    const f = headline.get(c.entity.index);
+    if (!f) continue;
+    const key = f.code === 'oom-kill/killed' || f.code === 'oom-kill/before-window' ? f.code : f.pass;
+    const g = groups.get(key) ?? { finding: f, containers: [] };
+    g.containers.push(c);
+    groups.set(key, g);
+  }
+  const order = [...groups.entries()].sort(
+    (a, b) => r.findings.indexOf(a[1].finding) - r.findings.indexOf(b[1].finding),
+  );
+  const parts = order.map(([key, g]) => phrase(key, g.containers, g.finding, r));
+  const ok = n - headline.size;
+  if (ok > 0) parts.push(`${count(ok)} ok`);
+  return `${parts.join('; ')}.`;
+}
+
+function phrase(key: string, cs: ContainerSummary[], f: Finding, r: AnalysisResult): string {
+  const k = cs.length;
+  switch (key) {
+    case 'oom-kill/killed': {
+      const kills = cs.reduce((s, c) => s + c.oomKills, 0);
+      const causes = [...new Set(cs.map((c) => causeOf(c, r)).filter((x) => x !== undefined))];
+      const cause = causes.length === 1 ? ` (${causes[0]})` : '';
+      return k === 1
+        ? `${count(1)} OOM-killed ${times(kills)}${cause}`
+        : `${count(k)} OOM-killed, ${kills} kills in all${cause}`;
+    }
+    case 'oom-kill/before-window':
+      return `${count(k)} OOM-killed before the data starts`;
+    case 'cache-inflated-usage':
+      return `${count(k)} only ${k === 1 ? 'looks' : 'look'} full: file cache inflates usage`;
+    case 'working-set-near-limit':
+      return `${count(k)} really near ${k === 1 ? 'its' : 'their'} limit (working set)`;
+    default:
+      return `${count(k)}: ${f.title.charAt(0).toLowerCase()}${f.title.slice(1)}`;
+  }
+}
+
+/** What the memory was mostly made of at the container's kills, from the oom-kill evidence. */
+function causeOf(c: ContainerSummary, r: AnalysisResult): string | undefined {
+  const own = r.findings.filter((f) => f.entity === c.entity);
+  if (own.some((f) => f.pass === 'anon-growth')) return 'anon growth';
+  const kill = own.filter((f) => f.code === 'oom-kill/killed').at(-1);
+  if (!kill) return undefined;
+  const e = kill.evidence;
+  const shmem = e.shmemBytes ?? 0;
+  const parts: [string, number][] = [
+    ['anon', e.rssBytes ?? 0],
+    ['file cache', Math.max(0, (e.cacheBytes ?? 0) - shmem)],
+    ['shmem/tmpfs', shmem],
+    ['kernel', e.kernelBytes ?? 0],
+  ];
+  const total = parts.reduce((s, [, v]) => s + v, 0);
+  const [name, v] = parts.reduce((a, b) => (b[1] > a[1] ? b : a));
+  // "mostly" only when one part is the majority; otherwise the sentence would overstate.
+  return total > 0 && v / total > 0.5 ? `mostly ${name}` : undefined;
+}
+
+function count(n: number): string {
+  return `${n} container${n === 1 ? '' : 's'}`;
+}
+
+function times(n: number): string {
+  return n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`;
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeDatasets } from '../../src/analyze.js';
+import { summaryMarkdown } from '../../src/report/markdown.js';
+import { verdictSentence } from '../../src/report/verdict.js';
+import { toFindingsJson } from '../../src/result.js';
+import { formatBytes, formatPercent } from '../../src/util/bytes.js';
+import { analyzeCapture } from '../helpers/capture.js';
+import { incidentExport } from '../helpers/prom-export.js';
+
+/** Rows of the Markdown table under `heading`, split into cells (escaped pipes kept). */
+function tableRows(md: string, heading: string): string[][] {
+  const from = md.indexOf(`## ${heading}`);
+  const next = md.indexOf('\n## ', from + 1);
+  return md
+    .slice(from, next < 0 ? undefined : next)
+    .split('\n')
+    .filter((l) => l.startsWith('| ') && !l.startsWith('|---'))
+    .slice(1)
+    .map((l) =>
+      l
+        .slice(2, -2)
+        .split(/ (?<!\\)\| /)
+        .map((c) => c.trim()),
+    );
+}
+
+describe('summary.md', () => {
+  it.each([
+    ['the real capture', () => analyzeCapture()],
+    ['a Prometheus export with hostile labels', async () => analyzeDatasets([incidentExport()])],
+  ])('matches findings.json for %s', async (_, load) => {
+    const r = await load();
+    const md = summaryMarkdown(r);
+    const json = toFindingsJson(r);
+    expect(md).toContain(`**Verdict:** ${verdictSentence(r).replace(/</g, '&lt;').replace(/>/g, '&gt;')}`);
+
+    const findings = tableRows(md, 'Findings');
+    expect(findings).toHaveLength(json.findings.length);
+    findings.forEach(([severity, , title], i) => {
+      expect(severity).toBe(json.findings[i].severity);
+      expect(title).toBe(json.findings[i].title);
+    });
+
+    const containers = tableRows(md, 'Containers');
+    expect(containers).toHaveLength(json.containers.length);
+    containers.forEach((row, i) => {
+      const c = json.containers[i];
+      expect(row[1]).toBe(c.unlimited ? 'none' : formatBytes(c.limitBytes));
+      expect(row[2]).toBe(formatBytes(c.peak.usageBytes));
+      expect(row[3]).toBe(formatBytes(c.peak.workingSetBytes));
+      expect(row[4]).toBe(formatPercent(r.containers[i].cacheShareAtPeak));
+      expect(row[5]).toBe(String(c.oomKills));
+      expect(row[6]).toBe(c.recommendedLimitBytes === null ? '—' : formatBytes(c.recommendedLimitBytes));
+      expect(row[7]).toBe(c.severity);
+    });
+  });
+
+  it('keeps hostile labels from becoming markup or breaking the table', () => {
+    const md = summaryMarkdown(analyzeDatasets([incidentExport()]));
+    expect(md).not.toContain('<img');
+    expect(md).not.toContain('<script');
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    for (const row of tableRows(md, 'Containers')) expect(row).toHaveLength(8);
+  });
+
+  it('shows the window in --tz as well', async () => {
+    const md = summaryMarkdown(await analyzeCapture(), { tz: 'Asia/Kolkata' });
+    expect(md).toContain('(2026-11-28 00:46:50 Asia/Kolkata – 2026-11-28 00:47:07 Asia/Kolkata)');
+  });
+});
