@@ -90,8 +90,9 @@ KERNEL=$(cat /proc/sys/kernel/osrelease 2>/dev/null || echo unknown)
 START_EPOCH=$(date -u +%s)
 [ -n "$OUT" ] || OUT="memlens-capture-$HOST-$START_EPOCH.tar.gz"
 
-STAGE=${TMPDIR:-/tmp}/memlens-capture.$$
-mkdir -p "$STAGE/meta" || die "cannot create $STAGE"
+# mktemp, not $$: captures in other PID namespaces sharing /tmp can have the same PID, and one
+# finishing would delete the other's staged snapshots.
+STAGE=$(mktemp -d "${TMPDIR:-/tmp}/memlens-capture.XXXXXX") && mkdir -p "$STAGE/meta" || die "cannot create a staging folder in ${TMPDIR:-/tmp}"
 
 if [ "$CGV" = 2 ]; then
   FILES='memory.current memory.max memory.high memory.low memory.min memory.stat memory.events memory.events.local memory.peak memory.swap.current memory.swap.max memory.pressure memory.oom.group'
@@ -120,6 +121,8 @@ LAST=
 finish() {
   trap '' INT TERM
   END=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  # Kernel log times are seconds since boot; the boot time (unix seconds) places them on the clock.
+  BOOT=$(sed -n 's/^btime //p' /proc/stat 2>/dev/null)
   collect_meta
   cat >"$STAGE/manifest.json" <<EOF
 {
@@ -133,6 +136,7 @@ finish() {
   "snapshots": $TAKEN,
   "start": "${FIRST:-$END}",
   "end": "${LAST:-$END}",
+  "bootTime": ${BOOT:-null},
   "tool": "memlens-capture.sh"
 }
 EOF

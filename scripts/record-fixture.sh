@@ -10,6 +10,7 @@
 #
 # Usage: scripts/record-fixture.sh SCENARIO OUT.tar.gz [SNAPSHOTS]
 #   SCENARIO: oom-and-cache | oom-kill | cache-inflation | tmpfs | healthy
+#             | cache-pinned | anon-leak | file-read-twice | tmpfs-oom | kernel-oom | oom-restart
 set -eu
 
 SCENARIO=${1:?scenario}
@@ -36,6 +37,7 @@ cleanup() {
   done
   sleep 0.3
   find "$REC" -depth -type d -exec rmdir {} \; 2>/dev/null
+  [ -z "${SHM:-}" ] || rm -rf "$SHM"
   rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
@@ -104,10 +106,95 @@ cold_file() {
   dd if="$WORK/$1" iflag=nocache count=0 status=none
 }
 
+# --- Workloads for the analysis-pass fixtures -------------------------------------------------
+# One small Python program with several modes, so the shell stays readable.
+cat >"$WORK/work.py" <<'PYEOF'
+import os, sys, time
+mode = sys.argv[1]
+MiB = 1 << 20
+if mode == "leak":  # leak STEP_MIB SECONDS START_MIB: steady growth of anonymous memory
+    step, pause, start = int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+    keep = [bytearray(b"\x01") * (start * MiB)]
+    while True:
+        time.sleep(pause)
+        keep.append(bytearray(b"\x01") * (step * MiB))
+elif mode == "sawtooth":  # sawtooth LOW HIGH STEP SECONDS: a heap that grows, then is collected
+    low, high, step, pause = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+    base = bytearray(b"\x01") * (low * MiB)
+    while True:
+        garbage = []
+        while low + len(garbage) * step < high:
+            garbage.append(bytearray(b"\x01") * (step * MiB))
+            time.sleep(pause)
+        del garbage  # large blocks are mmap'd: freeing them returns the memory at once
+        time.sleep(pause)
+elif mode == "files":  # files DIR: small files on tmpfs until the kernel memory they need runs out
+    d = sys.argv[2]
+    os.makedirs(d, exist_ok=True)
+    i = 0
+    while True:
+        for _ in range(2000):
+            os.close(os.open(f"{d}/f{i}", os.O_CREAT | os.O_WRONLY))
+            i += 1
+        time.sleep(0.2)
+PYEOF
+work() { echo "$PY $WORK/work.py $*"; }
+
+# container_unlimited NAME COMMAND...: a container cgroup without a memory limit.
+container_unlimited() {
+  name=$1
+  shift
+  CID=$(hex 32)
+  mkdir "$POD_DIR/$CID"
+  start_in "$POD_DIR/$CID" "$@"
+  entry=$(printf '{"name":"%s","image":"memlens/fixture:%s","resources":{}}' "$name" "$name")
+  status=$(printf '{"name":"%s","containerID":"containerd://%s","restartCount":0,"ready":true}' "$name" "$CID")
+  POD_CONTAINERS="${POD_CONTAINERS:+$POD_CONTAINERS,}$entry"
+  POD_STATUSES="${POD_STATUSES:+$POD_STATUSES,}$status"
+}
+
+# A kubelet stand-in for one container: runs COMMAND in a fresh container cgroup, and when the
+# process dies, records why (the cgroup's oom_kill counter), removes the cgroup — its counters go
+# with it, as on a real node — and starts a new one after BACKOFF seconds. It keeps
+# $WORK/pods.live.json (what `kubectl get pods -o json` would say) up to date.
+# mini_kubelet NAME LIMIT_MIB BACKOFF COMMAND...
+mini_kubelet() {
+  name=$1 limit=$2 backoff=$3
+  shift 3
+  (
+    restarts=0 last=''
+    while :; do
+      cid=$(hex 32)
+      mkdir "$POD_DIR/$cid"
+      echo $((limit * 1024 * 1024)) >"$POD_DIR/$cid/memory.limit_in_bytes"
+      write_live_pod "$name" "$limit" "$cid" "$restarts" "$last"
+      # It ends by being killed: a non-zero status here is the expected outcome, not an error.
+      setsid sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$POD_DIR/$cid" "$@" </dev/null >/dev/null 2>&1 || :
+      kills=$(sed -n 's/^oom_kill //p' "$POD_DIR/$cid/memory.oom_control")
+      reason=Error
+      [ "${kills:-0}" -gt 0 ] && reason=OOMKilled
+      last=$(printf '{"terminated":{"reason":"%s","exitCode":137,"containerID":"containerd://%s","finishedAt":"%s"}}' \
+        "$reason" "$cid" "$(date -u +%Y-%m-%dT%H:%M:%SZ)")
+      rmdir "$POD_DIR/$cid"
+      restarts=$((restarts + 1))
+      sleep "$backoff"
+    done
+  ) </dev/null >/dev/null 2>&1 &
+  PIDS="$PIDS $!"
+}
+
+write_live_pod() {
+  qos=$(echo "$POD_QOS" | sed 's/^./\U&/')
+  printf '{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s","namespace":"%s","uid":"%s"},"spec":{"nodeName":"fixture-node","containers":[{"name":"%s","image":"memlens/fixture:%s","resources":{"limits":{"memory":"%sMi"}}}]},"status":{"qosClass":"%s","containerStatuses":[{"name":"%s","containerID":"containerd://%s","restartCount":%s,"ready":true,"lastState":{%s}}]}}]}\n' \
+    "$POD_NAME" "$POD_NS" "$POD_UID" "$1" "$1" "$2" "$qos" "$1" "$3" "$4" "$(echo "$5" | sed 's/^{//; s/}$//')" >"$WORK/pods.live.json.tmp"
+  mv "$WORK/pods.live.json.tmp" "$WORK/pods.live.json"
+}
+
 mkdir -p "$ROOT/burstable" "$ROOT/besteffort"
 
 case $SCENARIO in
   oom-and-cache | oom-kill | cache-inflation | healthy | tmpfs) ;;
+  cache-pinned | anon-leak | file-read-twice | tmpfs-oom | kernel-oom | oom-restart) ;;
   *) echo "record-fixture: unknown scenario $SCENARIO" >&2; exit 2 ;;
 esac
 
@@ -138,12 +225,70 @@ if [ "$SCENARIO" = oom-and-cache ] || [ "$SCENARIO" = healthy ]; then
   end_pod
 fi
 
+if [ "$SCENARIO" = cache-pinned ]; then
+  # Two containers whose usage sits at a 64 MiB limit. The shipper appends to a log it never
+  # reads back (a full cache the kernel recycles: harmless); the indexer re-reads one file bigger
+  # than what fits (every pass reads back pages it just lost: thrashing).
+  cold_file index.bin 80
+  pod burstable logs log-shipper-6f7d
+  container shipper 64 sh -c "$(hold 8) & sleep 2; while :; do dd if=/dev/zero of=$WORK/ship.log bs=1M count=8 oflag=append conv=notrunc,fdatasync status=none; [ \$(stat -c %s $WORK/ship.log) -lt 268435456 ] || : >$WORK/ship.log; sleep 0.5; done"
+  end_pod
+  pod burstable search indexer-0
+  container indexer 64 sh -c "$(hold 8) & sleep 2; while :; do cat $WORK/index.bin >/dev/null; sleep 0.5; done"
+  end_pod
+fi
+if [ "$SCENARIO" = anon-leak ]; then
+  # The node's allocatable memory, as the kubelet sets it on the kubepods cgroup.
+  echo $((1024 * 1024 * 1024)) >"$ROOT/memory.limit_in_bytes"
+  pod burstable shop cart-5b6c
+  # A steady leak: 2 MiB a second from 16 MiB, far from its 256 MiB limit during the capture.
+  container cart 256 $(work leak 2 1 16)
+  end_pod
+  pod burstable shop recommender-8d2f
+  # A garbage-collected heap: grows 4 MiB every 0.25 s from 24 to 72 MiB, then drops back.
+  container model 128 $(work sawtooth 24 72 4 0.25)
+  end_pod
+  pod besteffort ops log-agent-x7k2
+  # No limit at all, holding 24 MiB.
+  container_unlimited agent sh -c "$(hold 24)"
+  end_pod
+fi
+if [ "$SCENARIO" = file-read-twice ]; then
+  cold_file catalog.bin 64
+  pod burstable search query-7c5d
+  # 16 MiB of heap, then a 64 MiB file read twice: the second read moves it to the active list,
+  # where the working set counts it.
+  container query 96 sh -c "$(hold 16) & sleep 3; cat $WORK/catalog.bin >/dev/null; sleep 2; cat $WORK/catalog.bin >/dev/null; exec sleep 100000"
+  end_pod
+fi
+if [ "$SCENARIO" = tmpfs-oom ]; then
+  SHM=/dev/shm/memlens-rec-$$
+  mkdir -p "$SHM"
+  pod burstable media transcoder-9f8e
+  # Writes 8 MiB to tmpfs every second into a 64 MiB limit: the kernel cannot reclaim tmpfs
+  # without swap, so it OOM-kills; the files stay and stay charged.
+  container transcoder 64 sh -c "sleep 3; i=0; while [ \$i -lt 12 ]; do head -c 8388608 /dev/zero >$SHM/f\$i; i=\$((i+1)); sleep 1; done; exec sleep 100000"
+  end_pod
+fi
+if [ "$SCENARIO" = kernel-oom ]; then
+  SHM=/dev/shm/memlens-rec-$$
+  pod burstable ops tmp-cleaner-2b9a
+  # Creates empty files on tmpfs: no data pages, only inodes and dentries (kernel memory).
+  container cleaner 48 sh -c "sleep 3; $(work files "$SHM") ; exec sleep 100000"
+  end_pod
+fi
+if [ "$SCENARIO" = oom-restart ]; then
+  pod burstable shop checkout-7d9f
+  # The main process leaks until OOM-killed; the kubelet stand-in restarts it in a new cgroup.
+  mini_kubelet api 48 2 $(work leak 4 0.4 8)
+fi
+
 # The kubectl stand-in: answers `kubectl get pods -A -o json` with the pods made above.
 mkdir -p "$WORK/bin"
 printf '{"apiVersion":"v1","kind":"List","items":[%s]}\n' "$PODS_JSON" >"$WORK/pods.json"
 cat >"$WORK/bin/kubectl" <<EOF
 #!/bin/sh
-cat "$WORK/pods.json"
+if [ -f "$WORK/pods.live.json" ]; then cat "$WORK/pods.live.json"; else cat "$WORK/pods.json"; fi
 EOF
 chmod +x "$WORK/bin/kubectl"
 

@@ -3,11 +3,15 @@ import type { FindingCode } from './messages.js';
 import { findingText } from './messages.js';
 import type { Entity, MemModel } from './model/model.js';
 import { seriesOf } from './model/model.js';
+import { PASSES } from './passes/index.js';
 import type { PassStatus } from './passes/runner.js';
 import type { ContainerSeverity, FindingDraft, Severity } from './passes/types.js';
 import { SEVERITY_RANK } from './passes/types.js';
 import { lastKnown, maxKnown } from './util/series.js';
 import { iso } from './util/time.js';
+import { narrativeOf } from './verdict/narrative.js';
+import type { Recommendation } from './verdict/recommend.js';
+import { recommendLimit } from './verdict/recommend.js';
 
 export const SCHEMA = 'memlens/findings@1';
 
@@ -32,9 +36,15 @@ export interface ContainerSummary {
   /** Share of usage that was inactive file cache at the moment of peak usage (null if unknown). */
   cacheShareAtPeak: number | null;
   recommendedLimitBytes: number | null;
+  /** How the recommendation compares with the current limit, and how it was reached. */
+  recommendation: Recommendation | null;
   severity: ContainerSeverity;
-  /** Title of the most severe finding, or null. */
+  /** The finding that sums the container up: the most severe, among equals the first pass in report order. */
+  headline: Finding | null;
+  /** Title of the headline finding, or null. */
   verdict: string | null;
+  /** One paragraph: the container's incident timeline from its findings, and the recommendation. */
+  narrative: string;
 }
 
 /** A finding with its words. */
@@ -46,6 +56,8 @@ export interface Finding {
   title: string;
   message: string;
   evidence: Record<string, number>;
+  /** The pass's evidence as returned, words included (for the narrative); not in findings.json. */
+  rawEvidence: FindingDraft['evidence'];
   from: number;
   to: number;
 }
@@ -65,8 +77,9 @@ export interface AnalysisResult {
 }
 
 const SEVERITY_ORDER: Severity[] = ['critical', 'warning', 'info'];
+const PASS_RANK = new Map(PASSES.map((p, i) => [p.id, i]));
 
-/** Drafts → findings with words, sorted by severity, then container, then time. */
+/** Drafts → findings with words, sorted by severity, container, pass (report order), then time. */
 export function toFindings(drafts: FindingDraft[], passOf: (code: FindingCode) => string): Finding[] {
   const out = drafts.map((d): Finding => {
     const evidence: Record<string, number> = {};
@@ -79,6 +92,7 @@ export function toFindings(drafts: FindingDraft[], passOf: (code: FindingCode) =
       entity: d.entity,
       ...findingText(d.code, d.evidence),
       evidence,
+      rawEvidence: d.evidence,
       from: d.from,
       to: d.to,
     };
@@ -87,24 +101,47 @@ export function toFindings(drafts: FindingDraft[], passOf: (code: FindingCode) =
     (a, b) =>
       SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
       a.entity.key.localeCompare(b.entity.key) ||
+      PASS_RANK.get(a.pass)! - PASS_RANK.get(b.pass)! ||
       a.from - b.from,
   );
 }
 
 export function summarize(model: MemModel, containers: Entity[], findings: Finding[]): ContainerSummary[] {
+  // Each container's findings, in severity order, looked up once (batches have thousands).
+  const byEntity = new Map<Entity, Finding[]>();
+  for (const f of findings) {
+    const list = byEntity.get(f.entity);
+    if (list) list.push(f);
+    else byEntity.set(f.entity, [f]);
+  }
   return containers.map((e) => {
+    const own = byEntity.get(e) ?? [];
     const s = seriesOf(model, e);
     const peak = (c: Parameters<typeof s.col>[0]) => nullable(maxKnown(s.col(c)));
     const limit = lastKnown(s.col('limit'));
-    const kills = lastKnown(s.col('oomKills'));
+    const counted = lastKnown(s.col('oomKills'));
     let severity: ContainerSeverity = 'ok';
-    let verdict: string | null = null;
-    // findings are sorted by severity, so the first one of this container is its verdict
-    for (const f of findings) {
-      if (f.entity !== e) continue;
-      verdict ??= f.title;
+    // Kills from every source the oom-kill pass found (kernel log, Kubernetes…), not only the counter.
+    let kills = 0;
+    let thrashing = false;
+    // The verdict: the most severe finding, and among equals the pass first in report order
+    // (an OOM kill before the working set that led to it).
+    const verdictOf = own.reduce<Finding | undefined>(
+      (a, f) =>
+        !a ||
+        SEVERITY_RANK[f.severity] > SEVERITY_RANK[a.severity] ||
+        (f.severity === a.severity && PASS_RANK.get(f.pass)! < PASS_RANK.get(a.pass)!)
+          ? f
+          : a,
+      undefined,
+    );
+    const verdict = verdictOf?.title ?? null;
+    for (const f of own) {
       if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[severity]) severity = f.severity;
+      if (f.pass === 'oom-kill' && f.severity === 'critical') kills += f.evidence.kills ?? 0;
+      if (f.code === 'usage-pinned-by-cache/thrashing') thrashing = true;
     }
+    const recommendation = recommendLimit(s, { oomKilled: kills > 0, thrashing }) ?? null;
     const usage = s.col('usage');
     const ws = s.col('workingSet');
     let atPeak = -1;
@@ -113,14 +150,15 @@ export function summarize(model: MemModel, containers: Entity[], findings: Findi
         if (!Number.isNaN(usage[i]) && (atPeak < 0 || usage[i] > usage[atPeak])) atPeak = i;
     const share =
       atPeak >= 0 && ws && usage![atPeak] > 0 ? (usage![atPeak] - ws[atPeak]) / usage![atPeak] : Number.NaN;
+    const peakWs = peak('workingSet');
     return {
       entity: e,
       limitBytes: Number.isFinite(limit) ? limit : null,
       unlimited: limit === Number.POSITIVE_INFINITY,
-      oomKills: Number.isNaN(kills) ? 0 : kills,
+      oomKills: Math.max(Number.isNaN(counted) ? 0 : counted, kills),
       peak: {
         usageBytes: peak('usage'),
-        workingSetBytes: peak('workingSet'),
+        workingSetBytes: peakWs,
         rssBytes: peak('rss'),
         cacheBytes: peak('cache'),
         activeFileBytes: peak('activeFile'),
@@ -128,9 +166,25 @@ export function summarize(model: MemModel, containers: Entity[], findings: Findi
         shmemBytes: peak('shmem'),
       },
       cacheShareAtPeak: nullable(share),
-      recommendedLimitBytes: null,
+      // Held back (short window): scripts see the limit to keep, the narrative says what the data suggests.
+      recommendedLimitBytes:
+        recommendation?.change === 'hold' && Number.isFinite(limit)
+          ? limit
+          : (recommendation?.limitBytes ?? null),
+      recommendation,
       severity,
+      headline: verdictOf ?? null,
       verdict,
+      narrative: narrativeOf({
+        entity: e,
+        limitBytes: Number.isFinite(limit) ? limit : null,
+        unlimited: limit === Number.POSITIVE_INFINITY,
+        peakWorkingSetBytes: peakWs,
+        start: s.t[0],
+        end: s.t[s.length - 1],
+        recommendation: recommendation ?? undefined,
+        findings: own.map((f) => ({ ...f, evidence: f.rawEvidence })),
+      }),
     };
   });
 }
@@ -179,6 +233,7 @@ export function toFindingsJson(r: AnalysisResult) {
       peak: c.peak,
       recommendedLimitBytes: c.recommendedLimitBytes,
       severity: c.severity,
+      narrative: c.narrative,
     })),
     findings: r.findings.map((f) => ({
       pass: f.pass,

@@ -4,14 +4,13 @@ import { bridgeResets } from './counters.js';
 import type { Derived } from './derive-cgroup.js';
 import { deriveCgroup } from './derive-cgroup.js';
 import { deriveMetrics } from './derive-metrics.js';
-import { estimateOomKills } from './derive-oom.js';
 import type { SeriesIdentity } from './entities.js';
 import { identify } from './entities.js';
 import type { ClusterMetadata } from './metadata.js';
 import { emptyMetadata, mergeMetadata } from './metadata.js';
 import type { MetricName } from './metrics.js';
 import { METRICS } from './metrics.js';
-import type { Entity, MemModel } from './model.js';
+import type { Entity, MemModel, SeriesQuality } from './model.js';
 
 export interface BuildOptions {
   /** Keep only samples at or after this time (epoch ms). */
@@ -37,8 +36,8 @@ const SANDBOX_MAX_USAGE = 2 * 1024 * 1024;
  * 2. name every series and group series of the same container (restarts, capture + export);
  * 3. gather each entity's rows in time order into one frame; on equal times the members' rows
  *    merge column by column, the preferred member's known value first (planRows);
- * 4. bridge counter resets, record provenance, estimate OOM kills from kube-state-metrics and
- *    cAdvisor counters where no cgroup counter exists, recognise sandboxes, link pods.
+ * 4. bridge counter resets, count duplicated samples, record provenance, recognise sandboxes,
+ *    link containers to pods.
  */
 export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemModel {
   // 1. Derive
@@ -80,15 +79,19 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
   plans.forEach((plan, index) => {
     const { members } = plan;
     const e = makeEntity(index, members, datasets);
+    const quality: SeriesQuality = { duplicateSamples: 0, conflictingSamples: 0, counterResets: {} };
     e.rowStart = at;
-    at = fillRows(plan, datasets, derived, columnNames, columns, t, at);
+    at = fillRows(plan, datasets, derived, columnNames, columns, t, at, quality);
     entityCol.fill(index, e.rowStart, at);
     e.rowEnd = at;
     // 4. Counters, provenance
     for (const name of COUNTERS) {
       const c = columns[name];
-      if (c) bridgeResets(c, e.rowStart, e.rowEnd);
+      const resets = c ? bridgeResets(c, e.rowStart, e.rowEnd) : 0;
+      if (resets > 0) quality.counterResets[name] = resets;
     }
+    if (quality.duplicateSamples || quality.conflictingSamples || Object.keys(quality.counterResets).length)
+      e.quality = quality;
     for (const name of columnNames) {
       const c = columns[name]!;
       let known = false;
@@ -103,7 +106,6 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
     }
     entities.push(e);
   });
-  estimateOomKills(entities, columns, total);
   markSandboxes(entities, columns);
   linkPods(entities);
 
@@ -202,6 +204,7 @@ function fillRows(
   columns: Partial<Record<MetricName, Float64Array>>,
   t: Float64Array,
   at: number,
+  quality: SeriesQuality,
 ): number {
   const { members } = plan;
   if (!plan.member) {
@@ -219,10 +222,14 @@ function fillRows(
   const member = plan.member;
   const rows = plan.row!;
   const starts = plan.starts!;
+  const instance = members.map((m) => m.containerId ?? m.cgroup ?? '');
+  let groupStart = 0;
   for (let i = 0; i < member.length; i++) {
     const m = member[i];
     const r = rows[i];
     if (starts[i]) {
+      if (i - groupStart > 1) countRepeats(plan, srcs, instance, groupStart, i, quality);
+      groupStart = i;
       row++;
       t[row] = datasets[members[m].dataset].table.t[r];
     }
@@ -233,7 +240,46 @@ function fillRows(
       if (s && Number.isNaN(dst[c][row])) dst[c][row] = s[r];
     }
   }
+  if (member.length - groupStart > 1) countRepeats(plan, srcs, instance, groupStart, member.length, quality);
   return row + 1;
+}
+
+/**
+ * Two rows of the same instance of a container, from the same input, at the same time: the series
+ * is duplicated (two scrape jobs, HA replicas without deduplication). Same values → duplicate;
+ * different values → conflict, and the first row's value was kept. Looks at pairs [from, to).
+ */
+function countRepeats(
+  plan: Plan,
+  srcs: (Float64Array | undefined)[][],
+  instance: string[],
+  from: number,
+  to: number,
+  q: SeriesQuality,
+): void {
+  const { members } = plan;
+  const member = plan.member!;
+  const rows = plan.row!;
+  let duplicate = false;
+  let conflict = false;
+  for (let i = from + 1; i < to; i++) {
+    for (let j = from; j < i; j++) {
+      const a = member[j];
+      const b = member[i];
+      if (members[a].dataset !== members[b].dataset || instance[a] !== instance[b]) continue;
+      // Same dataset, so the same derived columns.
+      for (const col of srcs[a]) {
+        if (!col) continue;
+        const va = col[rows[j]];
+        const vb = col[rows[i]];
+        if (Number.isNaN(va) || Number.isNaN(vb)) continue;
+        if (va === vb) duplicate = true;
+        else conflict = true;
+      }
+    }
+  }
+  if (conflict) q.conflictingSamples++;
+  else if (duplicate) q.duplicateSamples++;
 }
 
 function rank(p: string): number {

@@ -157,8 +157,9 @@ function labelledSeries(ds: Dataset, index: Map<string, number>): [MetricName, F
  * From cAdvisor series alone (reference/metrics.md §6.2):
  * - inactive_file ≈ usage − working set (exact unless the working set was clamped at 0);
  * - active_file ≈ cache − (usage − working set): cAdvisor exports no shmem, so this holds
- *   active_file + shmem, the file pages the working set counts;
- * - with active_file measured, shmem ≈ cache − active_file − inactive_file.
+ *   active_file + shmem, the file pages the working set counts.
+ * No shmem estimate: even with container_memory_total_active_file_bytes, what is left of the cache
+ * is not only tmpfs, and the passes treat shmem as unknown in Prometheus data.
  * Estimates are clamped at 0: v1 usage is a fuzzy value, and lossy inputs (Grafana "Formatted
  * data") can make a difference slightly negative.
  */
@@ -175,13 +176,6 @@ function estimateBreakdown(
     provenance.inactiveFile = 'estimated';
   }
   const inactive = columns.inactiveFile;
-  if (cache && inactive && columns.activeFile && !columns.shmem) {
-    const active = columns.activeFile;
-    const est = new Float64Array(n);
-    for (let r = 0; r < n; r++) est[r] = clamp(cache[r] - active[r] - inactive[r]);
-    columns.shmem = est;
-    provenance.shmem = 'estimated';
-  }
   if (cache && inactive && !columns.activeFile) {
     const est = new Float64Array(n);
     for (let r = 0; r < n; r++) est[r] = clamp(cache[r] - inactive[r]);

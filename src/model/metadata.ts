@@ -37,6 +37,30 @@ export interface ClusterMetadata {
   /** Where each piece came from, for `inspect`. */
   sources: string[];
   node?: string;
+  /** OOM kills the kernel log reports, for every cgroup it names. */
+  kernelOoms?: KernelOomKill[];
+}
+
+/** One OOM kill as the kernel logged it (meta/dmesg-oom.txt of a capture). */
+export interface KernelOomKill {
+  /** Line in the log file, for messages. */
+  line: number;
+  /** Seconds since boot, as the log line says; NaN when the line has no timestamp. */
+  uptimeSec: number;
+  /** Epoch ms, when the capture says when the node booted; NaN otherwise. */
+  at: number;
+  /** CONSTRAINT_MEMCG: a cgroup hit its limit; CONSTRAINT_NONE: the node ran out of memory. */
+  constraint?: string;
+  /** The cgroup whose limit was hit (oom_memcg). */
+  oomCgroup?: string;
+  /** The cgroup of the killed task (task_memcg). */
+  taskCgroup?: string;
+  task?: string;
+  pid?: number;
+  totalVmBytes?: number;
+  anonRssBytes?: number;
+  fileRssBytes?: number;
+  shmemRssBytes?: number;
 }
 
 export function emptyMetadata(): ClusterMetadata {
@@ -57,5 +81,6 @@ export function mergeMetadata(a: ClusterMetadata, b: ClusterMetadata): ClusterMe
   for (const s of b.sandboxes) a.sandboxes.add(s);
   a.sources.push(...b.sources);
   a.node ??= b.node;
+  if (b.kernelOoms?.length) a.kernelOoms = [...(a.kernelOoms ?? []), ...b.kernelOoms];
   return a;
 }

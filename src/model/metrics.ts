@@ -267,8 +267,33 @@ export const METRICS = [
       'Processes of the cgroup killed by the OOM killer, as a cumulative count over the window (counter resets are bridged).',
     v1: 'memory.oom_control oom_kill',
     v2: 'memory.events oom_kill',
-    prometheus:
-      'estimated: kube_pod_container_status_restarts_total increases whose kube_pod_container_status_last_terminated_reason is OOMKilled, and container_oom_events_total (unreliable: google/cadvisor#3015), whichever counts more',
+    prometheus: 'not exported by cAdvisor (see oomEvents, restarts, lastTerminatedOom)',
+  },
+  {
+    name: 'oomEvents',
+    title: 'OOM events (cAdvisor)',
+    unit: 'count',
+    kind: 'counter',
+    description:
+      'OOM kills cAdvisor read from the kernel log and pinned on the container. A rise is a kill; a flat line proves nothing: the count is lost when the container is replaced (google/cadvisor#3015).',
+    prometheus: 'container_oom_events_total',
+  },
+  {
+    name: 'restarts',
+    title: 'Restarts',
+    unit: 'count',
+    kind: 'counter',
+    description: 'Times Kubernetes restarted the container, whatever the reason.',
+    prometheus: 'kube_pod_container_status_restarts_total (kube-state-metrics)',
+  },
+  {
+    name: 'lastTerminatedOom',
+    title: 'Last termination was OOMKilled',
+    unit: 'count',
+    kind: 'gauge',
+    description:
+      "1 while Kubernetes reports the container's last termination reason as OOMKilled, 0 while it reports another reason.",
+    prometheus: 'kube_pod_container_status_last_terminated_reason{reason="OOMKilled"} (kube-state-metrics)',
   },
   {
     name: 'refaultFile',
@@ -324,32 +349,6 @@ export const METRICS = [
     description:
       'The memory the scheduler reserved for the container; usage above it makes the pod a candidate for eviction under node pressure.',
     prometheus: 'kube_pod_container_resource_requests{resource="memory"} (kube-state-metrics)',
-  },
-  {
-    name: 'restarts',
-    title: 'Restarts',
-    unit: 'count',
-    kind: 'counter',
-    description: 'Times the kubelet restarted the container, cumulative over the window.',
-    prometheus: 'kube_pod_container_status_restarts_total (kube-state-metrics)',
-  },
-  {
-    name: 'lastTerminatedOom',
-    title: 'Last termination was OOMKilled',
-    unit: 'count',
-    kind: 'gauge',
-    description:
-      "1 while the reason of the container's last termination is OOMKilled: the main process was killed by the OOM killer, whatever the cgroup counters say.",
-    prometheus: 'kube_pod_container_status_last_terminated_reason{reason="OOMKilled"} (kube-state-metrics)',
-  },
-  {
-    name: 'oomEvents',
-    title: 'OOM events (cAdvisor)',
-    unit: 'count',
-    kind: 'counter',
-    description:
-      "OOM kills cAdvisor read from the kernel log. A weak signal: it misses kills of a container's main process (the container is replaced) and restarts with the kubelet.",
-    prometheus: 'container_oom_events_total (google/cadvisor#3015)',
   },
 ] as const satisfies readonly MetricDef[];
 

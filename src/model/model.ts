@@ -36,6 +36,18 @@ export interface Entity {
   /** This entity's rows in the frame: [rowStart, rowEnd), sorted by time. */
   rowStart: number;
   rowEnd: number;
+  /** What building the series had to repair; absent when nothing. */
+  quality?: SeriesQuality;
+}
+
+/** Repairs made while building an entity's series, for the inconsistent-metrics pass. */
+export interface SeriesQuality {
+  /** Times the same instance had two samples at one time with equal values (duplicated series). */
+  duplicateSamples: number;
+  /** Times it had two samples at one time with different values (the first input's was kept). */
+  conflictingSamples: number;
+  /** Counter resets bridged, per column. */
+  counterResets: Partial<Record<MetricName, number>>;
 }
 
 /** The canonical model: one row per (entity, time), one column per metric; NaN is unknown. */

@@ -30,19 +30,22 @@ export function runPasses(model: MemModel, containers: Entity[], overrides: Pass
   const drafts: FindingDraft[] = [];
   const statuses: PassStatus[] = [];
   for (const pass of PASSES) {
-    const eligible = containers.filter((e) => pass.requires.every((c) => e.provenance[c] !== undefined));
+    const eligible = containers.filter((e) => missingFor(pass, e).length === 0);
+    const lacking = missingColumns(pass, containers, eligible);
     if (eligible.length === 0) {
-      const missing = pass.requires.filter((c) => !containers.some((e) => e.provenance[c] !== undefined));
       statuses.push({
         id: pass.id,
         status: 'not-applicable',
-        reason: containers.length
-          ? `no container has ${missing.join(', ')} in these inputs`
-          : 'no containers in these inputs',
+        reason: containers.length ? `no container has ${lacking}` : 'no containers in these inputs',
         containers: 0,
       });
       continue;
     }
+    // Containers the pass could not look at are said, not silently skipped.
+    const partial =
+      eligible.length < containers.length
+        ? `${containers.length - eligible.length} of ${containers.length} containers lack ${lacking}`
+        : undefined;
     try {
       const found = pass.run({
         containers: eligible.map((e) => seriesOf(model, e)),
@@ -50,7 +53,12 @@ export function runPasses(model: MemModel, containers: Entity[], overrides: Pass
         model,
       });
       drafts.push(...found);
-      statuses.push({ id: pass.id, status: 'ran', containers: eligible.length });
+      statuses.push({
+        id: pass.id,
+        status: 'ran',
+        containers: eligible.length,
+        ...(partial ? { reason: partial } : {}),
+      });
     } catch (e) {
       statuses.push({
         id: pass.id,
@@ -61,6 +69,26 @@ export function runPasses(model: MemModel, containers: Entity[], overrides: Pass
     }
   }
   return { drafts, statuses };
+}
+
+/** The required columns (or the one-of group) a container lacks for a pass. */
+function missingFor(pass: PassDef, e: Entity): string[] {
+  const missing: string[] = pass.requires.filter((c) => e.provenance[c] === undefined);
+  const any = pass.requiresAny ?? [];
+  if (any.length && !any.some((c) => e.provenance[c] !== undefined)) missing.push(any.join(' or '));
+  return missing;
+}
+
+/** "shmem (cAdvisor does not export it: …)" for the columns that kept containers out. */
+function missingColumns(pass: PassDef, containers: Entity[], eligible: Entity[]): string {
+  const out = new Set<string>();
+  for (const e of containers) if (!eligible.includes(e)) for (const m of missingFor(pass, e)) out.add(m);
+  return [...out]
+    .map((m) => {
+      const why = pass.unavailable?.[m];
+      return why ? `${m} (${why})` : m;
+    })
+    .join(', ');
 }
 
 /** Defaults overlaid with user options; unknown passes, options or types are usage errors. */

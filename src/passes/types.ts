@@ -43,8 +43,16 @@ export interface PassDef<O = Record<string, OptionValue>> {
   title: string;
   /** Why a user should care. */
   description: string;
+  /** What the pass flags, and when it stays quiet: one or two sentences. */
+  checks: string;
+  /** What the pass cannot see or may get wrong. */
+  limitations: string[];
   /** Columns a container must have for the pass to look at it. */
   requires: MetricName[];
+  /** Columns of which a container needs at least one (different sources of the same fact). */
+  requiresAny?: MetricName[];
+  /** Why a required column can be missing, and what that means for this pass. */
+  unavailable?: Record<string, string>;
   /** Every threshold the pass compares against, with its reason. */
   options: OptionDefs<O>;
   run(input: PassInput<O>): FindingDraft[];

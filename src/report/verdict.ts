@@ -1,4 +1,8 @@
+import { PASSES } from '../passes/index.js';
+import { SEVERITY_RANK } from '../passes/types.js';
 import type { AnalysisResult, ContainerSummary, Finding } from '../result.js';
+
+const PASS_ORDER = new Map(PASSES.map((p, i) => [p.id, i]));
 
 /**
  * The report's one-sentence verdict: containers grouped by their most severe finding, e.g.
@@ -9,10 +13,10 @@ export function verdictSentence(r: AnalysisResult): string {
   const n = r.containers.length;
   if (n === 0) return 'No containers found in the inputs.';
   const headline = new Map<number, Finding>();
-  for (const f of r.findings) if (!headline.has(f.entity.index)) headline.set(f.entity.index, f);
+  for (const c of r.containers) if (c.headline) headline.set(c.entity.index, c.headline);
   if (headline.size === 0) return `${count(n)}, no findings.`;
 
-  // Groups in the order of their first container (findings are sorted by severity).
+  // Groups ordered by their headline's severity, then by pass in report order.
   const groups = new Map<string, { finding: Finding; containers: ContainerSummary[] }>();
   for (const c of r.containers) {
     const f = headline.get(c.entity.index);
@@ -23,7 +27,9 @@ export function verdictSentence(r: AnalysisResult): string {
     groups.set(key, g);
   }
   const order = [...groups.entries()].sort(
-    (a, b) => r.findings.indexOf(a[1].finding) - r.findings.indexOf(b[1].finding),
+    (a, b) =>
+      SEVERITY_RANK[b[1].finding.severity] - SEVERITY_RANK[a[1].finding.severity] ||
+      PASS_ORDER.get(a[1].finding.pass)! - PASS_ORDER.get(b[1].finding.pass)!,
   );
   const parts = order.map(([key, g]) => phrase(key, g.containers, g.finding, r));
   const ok = n - headline.size;

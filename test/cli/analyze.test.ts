@@ -76,7 +76,7 @@ describe('memlens analyze', () => {
     // Sandboxes and pod cgroups are context, never containers with verdicts.
     expect(json.containers).toHaveLength(3);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain(
-      '| critical | shop/checkout-7d9f/api | OOM-killed |',
+      '| critical | shop/checkout-7d9f/api | OOM-killed: anon memory |',
     );
     const csv = readFileSync(join(out, 'containers.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(4);
@@ -144,7 +144,7 @@ describe('memlens analyze', () => {
     );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(
-      'memlens: pass "cache-inflated-usage" has no option "nope"; its options are: minShare, minBytes',
+      'memlens: pass "cache-inflated-usage" has no option "nope"; its options are: minShare, minBytes, alertShare',
     );
   });
 

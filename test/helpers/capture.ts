@@ -10,5 +10,5 @@ export const V1_CAPTURE = fixture(NAME);
 export const NOW = Date.parse('2026-11-27T20:00:00Z');
 
 export function analyzeCapture(): Promise<AnalysisResult> {
-  return analyzeFixture(NAME, { now: NOW });
+  return analyzeFixture('oomAndCache', { now: NOW });
 }

@@ -56,16 +56,16 @@ describe('buildModel with exports', () => {
     ]);
   });
 
-  it('estimates OOM kills from kube-state-metrics restarts and last termination reason', () => {
+  it('carries kube-state-metrics and cAdvisor OOM evidence as their own columns, resets bridged', () => {
     const ksm = { ...L, uid: '11111111-2222-3333-4444-555555555555' };
     const ds = metricsDataset('x.json', [
       { name: 'container_memory_working_set_bytes', labels: { ...L, id: OLD }, points: steps(6, () => MI) },
+      // a restart count that starts again (kube-state-metrics restarted): bridged
       {
         name: 'kube_pod_container_status_restarts_total',
         labels: ksm,
-        points: steps(6, (i) => (i < 2 ? 0 : i < 4 ? 1 : 2)),
+        points: steps(6, (i) => [0, 0, 1, 1, 0, 1][i]),
       },
-      // the second restart ended with another reason: the OOMKilled series is gone from step 4
       {
         name: 'kube_pod_container_status_last_terminated_reason',
         labels: { ...ksm, reason: 'OOMKilled' },
@@ -80,28 +80,31 @@ describe('buildModel with exports', () => {
     ]);
     const model = buildModel([ds]);
     const [app] = model.entities.filter((e) => e.role === 'container');
-    expect(Array.from(seriesOf(model, app).col('oomKills')!)).toEqual([0, 0, 1, 1, 1, 1]);
-    expect(app.provenance.oomKills).toBe('estimated');
-    expect(app.provenance.restarts).toBe('measured');
+    const s = seriesOf(model, app);
+    expect(Array.from(s.col('restarts')!)).toEqual([0, 0, 1, 1, 1, 2]);
+    expect(Array.from(s.col('lastTerminatedOom')!)).toEqual([Number.NaN, Number.NaN, 1, 1, 0, 0]);
+    expect(Array.from(s.col('oomEvents')!)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(s.has('oomKills')).toBe(false); // no cgroup counter in an export
+    expect(app.quality?.counterResets).toEqual({ restarts: 1 });
   });
 
-  it('counts a kill before the window and takes container_oom_events_total when it counts more', () => {
+  it('counts a series exported twice (HA replicas) as duplicated or conflicting samples', () => {
     const ds = metricsDataset('x.json', [
-      { name: 'kube_pod_container_status_restarts_total', labels: L, points: steps(3, () => 4) },
       {
-        name: 'kube_pod_container_status_last_terminated_reason',
-        labels: { ...L, reason: 'OOMKilled' },
-        points: steps(3, () => 1),
+        name: 'container_memory_usage_bytes',
+        labels: { ...L, id: OLD, prometheus_replica: 'a' },
+        points: steps(3, () => MI),
       },
       {
-        name: 'container_oom_events_total',
-        labels: { ...L, id: OLD },
-        points: steps(3, (i) => (i === 2 ? 3 : 0)),
+        name: 'container_memory_usage_bytes',
+        labels: { ...L, id: OLD, prometheus_replica: 'b' },
+        points: steps(3, (i) => (i === 2 ? 2 * MI : MI)),
       },
     ]);
     const model = buildModel([ds]);
     const [app] = model.entities.filter((e) => e.role === 'container');
-    expect(Array.from(seriesOf(model, app).col('oomKills')!)).toEqual([1, 1, 3]);
+    expect(seriesOf(model, app).length).toBe(3);
+    expect(app.quality).toMatchObject({ duplicateSamples: 2, conflictingSamples: 1 });
   });
 
   it('joins a cgroup capture and an export of the same node on the container ID', async () => {
@@ -150,7 +153,8 @@ describe('buildModel with exports', () => {
     const api = model.entities.find((e) => e.key === 'shop/checkout-7d9c/api')!;
     expect(api.parent).toBe(model.entities.find((e) => e.key === 'shop/checkout-7d9c')!.index);
     const s = seriesOf(model, api);
-    expect(s.col('oomKills')![s.length - 1]).toBe(1);
+    expect(s.col('restarts')![s.length - 1]).toBe(1);
+    expect(s.col('lastTerminatedOom')![s.length - 1]).toBe(1);
     expect(s.col('limit')![0]).toBe(256 * MI);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/model/build.js';
 import { keyValues, loadFixture, rawCapture } from '../helpers/fixtures.js';
 
-const FIXTURE = 'v1-oom-killed-and-cache-inflated.tar.gz';
+const FIXTURE = 'oomAndCache' as const;
 const READER = 'batch/report-writer-5c8b/reader';
 
 describe('v1 derivation on a real capture, to the byte', () => {

@@ -5,9 +5,81 @@ import { SampleTableBuilder } from '../../src/model/samples.js';
 import { MI, T0 } from '../helpers/exports.js';
 import { metricsDataset } from '../helpers/metrics-dataset.js';
 
+/** kube-state-metrics series as an importer gives them: one series per label set. */
+function ksm(
+  rows: { labels: Record<string, string>; metric: string; values: [number, number][] }[],
+): Dataset {
+  const b = new SampleTableBuilder();
+  const hints: Dataset['hints'] = [];
+  for (const r of rows) {
+    const s = b.seriesId(JSON.stringify({ ...r.labels, __name__: r.metric }));
+    hints[s] = { labels: r.labels };
+    for (const [t, v] of r.values) b.set(b.row(s, t), b.fieldId(r.metric), v);
+  }
+  return {
+    kind: 'metrics',
+    input: { path: 'ksm', format: 'test', warnings: [], details: {} },
+    table: b.build(),
+    hints,
+  };
+}
+
+const C = { namespace: 'shop', pod: 'api-1', container: 'api' };
+
+describe('deriveMetrics: kube-state-metrics', () => {
+  it('turns the reason series into lastTerminatedOom: 1 for OOMKilled, 0 for another reason', () => {
+    const ds = ksm([
+      {
+        labels: { ...C, reason: 'OOMKilled' },
+        metric: 'kube_pod_container_status_last_terminated_reason',
+        values: [[1000, 1]],
+      },
+      {
+        labels: { ...C, reason: 'Error' },
+        metric: 'kube_pod_container_status_last_terminated_reason',
+        values: [[2000, 1]],
+      },
+      {
+        labels: { ...C, reason: 'Completed' },
+        metric: 'kube_pod_container_status_last_terminated_reason',
+        values: [[3000, 0]],
+      },
+      { labels: C, metric: 'kube_pod_container_status_restarts_total', values: [[1000, 3]] },
+    ]);
+    const d = deriveMetrics(ds);
+    const values = [...d.columns.lastTerminatedOom!];
+    expect(values.filter((v) => !Number.isNaN(v)).sort()).toEqual([0, 1]);
+    expect(d.provenance.lastTerminatedOom).toBe('measured');
+    expect([...d.columns.restarts!].filter((v) => !Number.isNaN(v))).toEqual([3]);
+  });
+
+  it('takes the memory limit from resource_limits{resource="memory"} when cAdvisor has none', () => {
+    const ds = ksm([
+      {
+        labels: { ...C, resource: 'memory', unit: 'byte' },
+        metric: 'kube_pod_container_resource_limits',
+        values: [[1000, 536870912]],
+      },
+      {
+        labels: { ...C, resource: 'cpu', unit: 'core' },
+        metric: 'kube_pod_container_resource_limits',
+        values: [[1000, 2]],
+      },
+    ]);
+    expect([...deriveMetrics(ds).columns.limit!].filter((v) => !Number.isNaN(v))).toEqual([536870912]);
+  });
+
+  it('maps container_oom_events_total to its own column, not to the cgroup kill counter', () => {
+    const ds = ksm([{ labels: C, metric: 'container_oom_events_total', values: [[1000, 2]] }]);
+    const d = deriveMetrics(ds);
+    expect([...d.columns.oomEvents!]).toEqual([2]);
+    expect(d.columns.oomKills).toBeUndefined();
+  });
+});
+
 const L = { namespace: 'n', pod: 'p', container: 'c' };
 
-describe('deriveMetrics', () => {
+describe('deriveMetrics: exports', () => {
   it('maps cAdvisor names; a cAdvisor limit of 0 means unlimited', () => {
     const ds = metricsDataset('x', [
       { name: 'container_memory_usage_bytes', labels: L, points: [[T0, 100 * MI]] },
@@ -59,15 +131,16 @@ describe('deriveMetrics', () => {
     expect(d.columns.activeFile![0]).toBe(100 * MI); // active file + shmem: cAdvisor has no shmem
     expect(d.columns.shmem).toBeUndefined();
     expect(d.provenance).toMatchObject({ inactiveFile: 'estimated', activeFile: 'estimated' });
-    // with container_memory_total_active_file_bytes, the rest of the cache is shmem
+    // with container_memory_total_active_file_bytes the measured value stays; shmem stays unknown
     const withActive = deriveMetrics(
       metricsDataset('x', [
         ...base,
         { name: 'container_memory_total_active_file_bytes', labels: L, points: [[T0, 60 * MI]] },
       ]),
     );
-    expect(withActive.columns.shmem![0]).toBe(40 * MI);
-    expect(withActive.provenance).toMatchObject({ shmem: 'estimated', activeFile: 'measured' });
+    expect(withActive.columns.activeFile![0]).toBe(60 * MI);
+    expect(withActive.provenance).toMatchObject({ activeFile: 'measured' });
+    expect(withActive.columns.shmem).toBeUndefined();
   });
 
   it('reads the last termination reason as 1 (OOMKilled) or 0 (another), in both shapes', () => {

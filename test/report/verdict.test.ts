@@ -13,9 +13,30 @@ describe('verdictSentence', () => {
   });
 
   it('groups containers with the same headline finding', () => {
+    const cacheHeavy = (pod: string) => ({
+      namespace: 'a',
+      pod,
+      container: 'c',
+      limit: 1024 * MiB,
+      at: () => ({ rss: 100 * MiB, cache: 700 * MiB, inactive: 650 * MiB }),
+    });
+    const steady = {
+      namespace: 'a',
+      pod: 'p3',
+      container: 'c',
+      limit: 1024 * MiB,
+      at: () => ({ rss: 100 * MiB, cache: 10 * MiB, inactive: 5 * MiB }),
+    };
+    const r = analyzeDatasets([promDataset([cacheHeavy('p1'), cacheHeavy('p2'), steady])]);
+    expect(verdictSentence(r)).toBe(
+      '2 containers only look full: file cache inflates usage; 1 container ok.',
+    );
+  });
+
+  it('orders groups by severity, then by pass in report order', () => {
     const r = analyzeDatasets([incidentExport()]);
     expect(verdictSentence(r)).toBe(
-      '2 containers only look full: file cache inflates usage; 2 containers ok.',
+      '1 container really near its limit (working set); 1 container: no memory limit; 1 container: usage pinned at the limit by file cache (harmless); 1 container only looks full: file cache inflates usage.',
     );
   });
 

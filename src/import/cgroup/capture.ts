@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.js';
-import type { ClusterMetadata } from '../../model/metadata.js';
+import type { ClusterMetadata, KernelOomKill } from '../../model/metadata.js';
 import { emptyMetadata, mergeMetadata } from '../../model/metadata.js';
 import { SampleTableBuilder } from '../../model/samples.js';
 import type { TreeSource } from '../../source/types.js';
@@ -7,6 +7,7 @@ import { iso, parseRfc3339 } from '../../util/time.js';
 import { parseMetadataJson } from '../metadata.js';
 import type { Dataset, SeriesHint } from '../types.js';
 import { Warnings } from '../types.js';
+import { parseKernelOomLog, placeKills } from './kmsg.js';
 import { placeEntry, timeFromName } from './layout.js';
 import { isCgroupMemoryFile, parseCgroupFile } from './parse-file.js';
 
@@ -21,6 +22,8 @@ export interface CaptureManifest {
   interval?: number;
   start?: string;
   end?: string;
+  /** Unix seconds the node booted (/proc/stat btime): places kernel-log times on the clock. */
+  bootTime?: number;
   [k: string]: unknown;
 }
 
@@ -52,12 +55,17 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
   let maxMtime = 0;
   let unnamedFiles = 0;
   const snapshots = new Set<number>();
+  const kernelOoms: KernelOomKill[] = [];
 
   const outcome = await tree.walk((entry, data) => {
     if (entry.type !== 'file') return;
     const place = placeEntry(entry.path);
     if (place.file.endsWith('.json')) {
       readJson(entry.path, data);
+      return;
+    }
+    if (place.file === 'dmesg-oom.txt') {
+      kernelOoms.push(...parseKernelOomLog(data.toString('utf8')));
       return;
     }
     if (!isCgroupMemoryFile(place.file)) {
@@ -173,6 +181,11 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
     }
   }
 
+  if (kernelOoms.length) {
+    placeKills(kernelOoms, typeof manifest?.bootTime === 'number' ? manifest.bootTime : undefined);
+    metadata.kernelOoms = [...(metadata.kernelOoms ?? []), ...kernelOoms];
+  }
+
   const hints: SeriesHint[] = table.series.map((cgroup, s) => ({
     cgroup: cgroupOf[s] ?? cgroup,
     cgroupVersion: versions.get(s) ?? guessVersion(table.fields),
@@ -197,6 +210,7 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
         otherFiles,
         duplicates: b.duplicates,
         metadata: metadata.sources,
+        kernelOomKills: kernelOoms.length,
         ...(manifest ? { manifest } : {}),
       },
     },

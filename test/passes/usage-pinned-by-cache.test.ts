@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import type { FixtureName } from '../helpers/fixtures.js';
+import { analyzeWith, findingsOf, loadFixture } from '../helpers/fixtures.js';
+import type { MetricsOptions } from '../helpers/prometheus.js';
+import { metricsFromCapture } from '../helpers/prometheus.js';
+
+const PASS = 'usage-pinned-by-cache';
+const SHIPPER = 'logs/log-shipper-6f7d/shipper';
+const INDEXER = 'search/indexer-0/indexer';
+
+interface Case {
+  name: string;
+  fixture: FixtureName;
+  metrics?: MetricsOptions;
+  set?: Record<string, string>;
+  container: string;
+  /** Expected code, or undefined for quiet; whether reclaim and refault rates are known. */
+  code?: 'usage-pinned-by-cache/pinned' | 'usage-pinned-by-cache/thrashing';
+  reclaimKnown?: boolean;
+  refaultsKnown?: boolean;
+}
+
+const cases: Case[] = [
+  {
+    name: 'a log shipper recycling write-once cache: harmless',
+    fixture: 'cachePinned',
+    container: SHIPPER,
+    code: 'usage-pinned-by-cache/pinned',
+    reclaimKnown: true,
+    refaultsKnown: true,
+  },
+  {
+    name: 'an indexer re-reading a file bigger than its limit: thrashing',
+    fixture: 'cachePinned',
+    container: INDEXER,
+    code: 'usage-pinned-by-cache/thrashing',
+    reclaimKnown: true,
+    refaultsKnown: true,
+  },
+  {
+    name: 'cache below the limit is not pinned',
+    fixture: 'oomAndCache',
+    container: 'batch/report-writer-5c8b/reader',
+  },
+  {
+    name: 'a working set at the limit is not cache',
+    fixture: 'tmpfsOom',
+    container: 'media/transcoder-9f8e/transcoder',
+  },
+  { name: 'steady control', fixture: 'healthy', container: 'platform/config-server-0/server' },
+  { name: 'file read twice: active, not pinned', fixture: 'readTwice', container: 'search/query-7c5d/query' },
+  {
+    name: 'Prometheus with refaults (cAdvisor ≥ 0.60): thrashing',
+    fixture: 'cachePinned',
+    metrics: { refaults: true },
+    container: INDEXER,
+    code: 'usage-pinned-by-cache/thrashing',
+    reclaimKnown: true,
+    refaultsKnown: true,
+  },
+  {
+    name: 'Prometheus without refaults: pinned, and says it cannot tell thrashing',
+    fixture: 'cachePinned',
+    metrics: {},
+    container: INDEXER,
+    code: 'usage-pinned-by-cache/pinned',
+    reclaimKnown: true,
+    refaultsKnown: false,
+  },
+  {
+    name: 'Prometheus on cgroup v2 (failcnt always 0): reclaim unknown, still pinned',
+    fixture: 'cachePinned',
+    metrics: { failcntZero: true, refaults: true },
+    container: SHIPPER,
+    code: 'usage-pinned-by-cache/pinned',
+    reclaimKnown: false,
+    refaultsKnown: true,
+  },
+  {
+    name: 'a thrash threshold no cache reaches makes the indexer harmless',
+    fixture: 'cachePinned',
+    set: { thrashShare: '1000' },
+    container: INDEXER,
+    code: 'usage-pinned-by-cache/pinned',
+    reclaimKnown: true,
+    refaultsKnown: true,
+  },
+  {
+    name: 'a pinned share above what the shipper reaches keeps it quiet',
+    fixture: 'cachePinned',
+    set: { pinnedShare: '0.99' },
+    container: SHIPPER,
+  },
+];
+
+describe('usage-pinned-by-cache', () => {
+  it.each(cases)('$name', async (c) => {
+    const capture = await loadFixture(c.fixture);
+    const r = analyzeWith(
+      [c.metrics ? metricsFromCapture(capture, c.metrics) : capture],
+      c.set ? { [PASS]: c.set } : {},
+    );
+    const got = findingsOf(r, PASS, c.container);
+    if (!c.code) {
+      expect(got).toEqual([]);
+      return;
+    }
+    expect(got.map((f) => f.code)).toEqual([c.code]);
+    const [f] = got;
+    expect(f.severity).toBe(c.code.endsWith('thrashing') ? 'warning' : 'info');
+    expect(f.evidence.usageShare).toBeGreaterThanOrEqual(0.95);
+    expect(f.evidence.workingSetShare).toBeLessThanOrEqual(0.75);
+    expect(f.evidence.samples).toBeGreaterThanOrEqual(3);
+    expect(f.to - f.from).toBe(f.evidence.durationMs);
+    expect(f.evidence.reclaimPerSec !== undefined).toBe(c.reclaimKnown);
+    if (c.reclaimKnown) expect(f.evidence.reclaimPerSec).toBeGreaterThan(1);
+    expect(f.evidence.refaultsPerSec !== undefined).toBe(c.refaultsKnown);
+    if (!c.refaultsKnown) expect(f.message).toContain('cannot be told apart from thrashing');
+  });
+
+  it('tells the two apart by orders of magnitude of refaults', async () => {
+    const r = analyzeWith([await loadFixture('cachePinned')]);
+    const [shipper] = findingsOf(r, PASS, SHIPPER);
+    const [indexer] = findingsOf(r, PASS, INDEXER);
+    expect(shipper.evidence.refaultShareOfCachePerMin).toBeLessThan(0.01);
+    expect(indexer.evidence.refaultShareOfCachePerMin).toBeGreaterThan(10);
+  });
+});
