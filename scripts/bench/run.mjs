@@ -64,6 +64,7 @@ for (const f of FILES) {
   const size = statSync(path).size;
   const ml = [];
   const dk = [];
+  const nh = [];
   for (let i = 0; i < RUNS; i++) {
     // Alternate which goes first so a burst of load from elsewhere does not favour one side.
     const pair = [
@@ -86,6 +87,21 @@ for (const f of FILES) {
     const [m, d] = i % 2 ? [b, a] : [a, b];
     ml.push(m);
     dk.push(d);
+    // The same analysis without report.html: what the HTML charts cost on top.
+    nh.push(
+      await run(process.execPath, [
+        '--import',
+        rss,
+        join(ROOT, 'dist', 'cli', 'main.js'),
+        'analyze',
+        path,
+        '--out',
+        join(DIR, `out-nohtml-${f.name}`),
+        '--quiet',
+        '--format',
+        'json,md,csv',
+      ]),
+    );
     process.stdout.write(
       `  ${f.label} run ${i + 1}: memlens ${m.wall.toFixed(2)} s (cpu ${m.cpu.toFixed(2)}), duckdb ${d.wall.toFixed(2)} s (cpu ${d.cpu.toFixed(2)}), load ${loadavg()[0].toFixed(1)}\n`,
     );
@@ -98,6 +114,11 @@ for (const f of FILES) {
       wall: median(ml.map((x) => x.wall)),
       cpu: median(ml.map((x) => x.cpu)),
       rssMiB: Math.max(...ml.map((x) => x.rssMiB)),
+    },
+    withoutHtml: {
+      wall: median(nh.map((x) => x.wall)),
+      cpu: median(nh.map((x) => x.cpu)),
+      rssMiB: Math.max(...nh.map((x) => x.rssMiB)),
     },
     duckdb: {
       wall: median(dk.map((x) => x.wall)),
@@ -120,6 +141,12 @@ for (const r of results) {
   process.stdout.write(
     `${r.file.padEnd(16)}${pad((r.bytes / 1e6).toFixed(0), 7)}${pad(r.memlens.wall.toFixed(2), 11)}${pad(r.memlens.cpu.toFixed(2), 8)}${pad(r.memlens.rssMiB.toFixed(0), 7)}` +
       `${pad(r.duckdb.wall.toFixed(2), 10)}${pad(r.duckdb.cpu.toFixed(2), 8)}${pad(r.duckdb.rssMiB.toFixed(0), 7)}${pad(r.ratio.toFixed(2), 9)}${pad((r.memlens.cpu / r.duckdb.cpu).toFixed(2), 8)}\n`,
+  );
+}
+for (const r of results) {
+  process.stdout.write(
+    `${`${r.file} without report.html`.padEnd(36)}${pad(r.withoutHtml.wall.toFixed(2), 9)} s, cpu ${r.withoutHtml.cpu.toFixed(2)} s, ` +
+      `${r.withoutHtml.rssMiB.toFixed(0)} MiB: ${(r.withoutHtml.wall / r.duckdb.wall).toFixed(2)}× DuckDB wall\n`,
   );
 }
 for (const r of results.filter((x) => x.target)) {
