@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
-import { MemlensError } from '../errors.js';
+import { MemlensError, UsageError } from '../errors.js';
 import type { Io } from './analyze.js';
 import { analyzeCommand } from './analyze.js';
+import type { BatchFlags } from './batch.js';
+import { addBatchCommand, batchCommand, batchOptions, ioContext, processContext } from './batch.js';
 import { explainCommand } from './explain.js';
 import { inspectCommand } from './inspect.js';
 
@@ -11,6 +13,9 @@ export const processIo: Io = {
 };
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** Batch progress goes to the real stderr (bar on a terminal) only when the CLI runs for real. */
+const batchContext = (io: Io) => (io === processIo ? processContext() : ioContext(io));
 
 export function buildProgram(setCode: (code: number) => void, io: Io): Command {
   const program = new Command('memlens')
@@ -52,6 +57,9 @@ export function buildProgram(setCode: (code: number) => void, io: Io): Command {
     )
     .option('--max-input-bytes <n>', 'stop reading an input after this many decompressed bytes')
     .option('-q, --quiet', 'print nothing but errors')
+    .option('--each', 'one report per input (or group of inputs) plus an index: same as `memlens batch`')
+    .addOption(batchOptions()[0])
+    .addOption(batchOptions()[1])
     .addHelpText(
       'after',
       `
@@ -65,7 +73,16 @@ Examples:
 
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 internal error.`,
     )
-    .action(async (inputs: string[], flags) => setCode(await analyzeCommand(inputs, flags, io)));
+    .action(async (inputs: string[], flags: BatchFlags) => {
+      if (flags.each) return setCode(await batchCommand(inputs, flags, io, batchContext(io)));
+      if (flags.jobs !== undefined || flags.force)
+        throw new UsageError('--jobs and --force apply to batch runs: add --each, or use `memlens batch`');
+      setCode(await analyzeCommand(inputs, flags, io));
+    });
+
+  addBatchCommand(program, async (inputs, flags) =>
+    setCode(await batchCommand(inputs, flags, io, batchContext(io))),
+  );
 
   program
     .command('inspect')

@@ -81,6 +81,20 @@ export function mergeMetadata(a: ClusterMetadata, b: ClusterMetadata): ClusterMe
   for (const s of b.sandboxes) a.sandboxes.add(s);
   a.sources.push(...b.sources);
   a.node ??= b.node;
-  if (b.kernelOoms?.length) a.kernelOoms = [...(a.kernelOoms ?? []), ...b.kernelOoms];
+  if (b.kernelOoms?.length) a.kernelOoms = uniqueKills([...(a.kernelOoms ?? []), ...b.kernelOoms]);
   return a;
+}
+
+/**
+ * Each capture of a node carries the same kernel log, so snapshots given as separate inputs
+ * repeat every kill. A kill is one line: its time since boot, its pid and its cgroup say which.
+ */
+function uniqueKills(kills: KernelOomKill[]): KernelOomKill[] {
+  const seen = new Set<string>();
+  return kills.filter((k) => {
+    const id = `${k.uptimeSec}|${k.pid}|${k.taskCgroup}|${k.task}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -216,5 +216,15 @@ describe('the built binary', () => {
     const usage = spawnSync(process.execPath, [bin, 'analyze', '--bogus'], { encoding: 'utf8' });
     expect(usage.status).toBe(2);
     expect(spawnSync(process.execPath, [bin, '--help']).status).toBe(0);
+  });
+
+  it.skipIf(!existsSync(bin))('stops quietly when the reader closes the pipe (… --json | head)', async () => {
+    const child = spawn(process.execPath, [bin, 'analyze', FIXTURE, '--json', '-o', join(s.dir, 'b2')]);
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(stderr).toBe('');
+    expect(code).toBe(141);
   });
 });
