@@ -37,7 +37,7 @@ interface Plan {
  * equal times share a row. A second value for the same (series, t, field) counts as a duplicate;
  * the later one (in input order) wins.
  */
-export function pivot(input: PivotInput): { table: SampleTable; duplicates: number } {
+export function pivot(input: PivotInput): { table: SampleTable; duplicates: number; samples: number } {
   const { segments, seriesOf, fieldOf, series, fields } = input;
   const members: Member[][] = series.map(() => []);
   segments.forEach((segs, raw) => {
@@ -62,16 +62,30 @@ export function pivot(input: PivotInput): { table: SampleTable; duplicates: numb
   const length = rowStart[series.length];
   const seriesOfRow = new Int32Array(length);
   const t = new Float64Array(length);
-  const columns = fields.map(() => new Float64Array(length).fill(Number.NaN));
+  // Not filled up front: on the usual export every cell is written once; the rest is set to NaN
+  // per series below, which spares a pass over every column.
+  const columns = fields.map(() => new Float64Array(length));
+  let samples = 0;
   plans.forEach((p, k) => {
     const at = rowStart[k];
-    seriesOfRow.fill(k, at, at + p.rows);
+    const end = at + p.rows;
+    seriesOfRow.fill(k, at, end);
     if (p.same) {
       t.set(p.same[0].t.subarray(0, p.rows), at);
-      for (const m of p.same) columns[m.field].set(m.v.subarray(0, p.rows), at);
+      const written = new Set<number>();
+      for (const m of p.same) {
+        columns[m.field].set(m.v.subarray(0, p.rows), at);
+        written.add(m.field);
+      }
+      samples += p.rows * p.same.length;
+      columns.forEach((c, f) => {
+        if (!written.has(f)) c.fill(Number.NaN, at, end);
+      });
       return;
     }
+    for (const c of columns) c.fill(Number.NaN, at, end);
     if (!p.t) return;
+    samples += p.t.length;
     let row = at - 1;
     for (let i = 0; i < p.t.length; i++) {
       if (i === 0 || p.t[i] !== p.t[i - 1]) {
@@ -83,7 +97,11 @@ export function pivot(input: PivotInput): { table: SampleTable; duplicates: numb
       col[row] = p.v![i];
     }
   });
-  return { table: { series, fields, length, seriesOf: seriesOfRow, t, columns, rowStart }, duplicates };
+  return {
+    table: { series, fields, length, seriesOf: seriesOfRow, t, columns, rowStart },
+    duplicates,
+    samples: samples - duplicates,
+  };
 }
 
 /** One member from its segments, sorted by time (stable: equal times keep input order). */

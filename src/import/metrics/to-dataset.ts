@@ -111,7 +111,7 @@ export function toDataset(parts: CollectedPart[], info: DatasetInfo): Dataset {
     fieldOf[r] = f;
   });
   // 3. pivot
-  const { table, duplicates } = pivot({ segments, seriesOf, fieldOf, series, fields });
+  const { table, duplicates, samples } = pivot({ segments, seriesOf, fieldOf, series, fields });
   segments.length = 0;
   // 4. words
   const warnings: string[] = [...(info.warnings ?? [])];
@@ -132,10 +132,13 @@ export function toDataset(parts: CollectedPart[], info: DatasetInfo): Dataset {
   const unknown = fields.filter((f) => !isKnownField(f));
   let tMin = Number.POSITIVE_INFINITY;
   let tMax = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < table.length; i++) {
-    const t = table.t[i];
-    if (t < tMin) tMin = t;
-    if (t > tMax) tMax = t;
+  // Rows are sorted by time within each series: its first and last rows bound it.
+  for (let k = 0; k < series.length; k++) {
+    const a = table.rowStart[k];
+    const b = table.rowStart[k + 1];
+    if (a === b) continue;
+    if (table.t[a] < tMin) tMin = table.t[a];
+    if (table.t[b - 1] > tMax) tMax = table.t[b - 1];
   }
   return {
     kind: 'metrics',
@@ -147,7 +150,7 @@ export function toDataset(parts: CollectedPart[], info: DatasetInfo): Dataset {
         ...info.details,
         ...facts,
         series: series.length,
-        samples: table.length ? countSamples(table.columns) : 0,
+        samples,
         start: iso(tMin),
         end: iso(tMax),
         metrics: fields.length,
@@ -164,10 +167,4 @@ export function toDataset(parts: CollectedPart[], info: DatasetInfo): Dataset {
     hints,
     ...(info.node ? { node: info.node } : {}),
   };
-}
-
-function countSamples(columns: readonly Float64Array[]): number {
-  let n = 0;
-  for (const c of columns) for (let i = 0; i < c.length; i++) if (!Number.isNaN(c[i])) n++;
-  return n;
 }
