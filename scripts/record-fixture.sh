@@ -103,6 +103,8 @@ time.sleep(100000)'"; }
 # A file of MiB on disk, not in the page cache, so the reader's cgroup is charged when it reads.
 cold_file() {
   head -c $(($2 * 1024 * 1024)) /dev/urandom >"$WORK/$1"
+  # Dirty pages cannot be dropped: write the file back first, or it stays cached (and charged here).
+  sync
   dd if="$WORK/$1" iflag=nocache count=0 status=none
 }
 

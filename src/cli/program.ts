@@ -4,6 +4,7 @@ import type { Io } from './analyze.js';
 import { analyzeCommand } from './analyze.js';
 import type { BatchFlags } from './batch.js';
 import { addBatchCommand, batchCommand, batchOptions, ioContext, processContext } from './batch.js';
+import { captureCommand } from './capture.js';
 import { explainCommand } from './explain.js';
 import { inspectCommand } from './inspect.js';
 
@@ -108,6 +109,40 @@ Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 in
       '\nExamples:\n  memlens explain\n  memlens explain cache-inflated-usage\n  memlens explain workingSet',
     )
     .action((name: string | undefined) => setCode(explainCommand(name, io)));
+
+  program
+    .command('capture')
+    .description(
+      'snapshot the memory files of every cgroup below the Kubernetes (or Docker) root into a .tar.gz; the same capture as scripts/memlens-capture.sh',
+    )
+    .option(
+      '-r, --root <cgroup>',
+      'cgroup to capture: absolute, or below the memory hierarchy (default: found)',
+    )
+    .option('-i, --interval <seconds>', 'seconds between snapshots (default 10)')
+    .option('-n, --count <n>', 'number of snapshots (default 1)')
+    .option('-d, --duration <time>', 'capture for this long instead of --count: 90s, 15m, 2h')
+    .option(
+      '-o, --out <file>',
+      'output .tar.gz, or - for stdout (default memlens-capture-<host>-<unix time>.tar.gz)',
+    )
+    .option(
+      '-m, --cgroup-fs <dir>',
+      'where the cgroup filesystem is mounted (default /sys/fs/cgroup, then /host/sys/fs/cgroup)',
+    )
+    .option('--no-meta', 'do not run crictl, kubectl, docker or dmesg for names')
+    .option('-q, --quiet', 'print nothing but errors')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sudo memlens capture -d 10m -o /var/tmp/node-a.tar.gz
+  sudo memlens capture --root /sys/fs/cgroup/memory/docker -i 5 -n 60
+
+Ctrl-C stops early and still writes everything captured so far.
+Exit codes: 0 written, 2 usage or write error, 130 stopped before the first snapshot.`,
+    )
+    .action(async (flags) => setCode(await captureCommand(flags, io)));
 
   return program;
 }

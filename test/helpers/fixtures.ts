@@ -85,7 +85,8 @@ export function scratch(prefix = 'memlens-test-'): { dir: string; done: () => vo
 export function rawCapture(name: FixtureName): Map<string, Map<string, Map<string, string>>> {
   const s = scratch();
   try {
-    execFileSync('tar', ['-xzf', fixturePath(name), '-C', s.dir]);
+    // --ignore-zeros: a capture is one tar per gzip member (src/capture/spec.ts); plain -x stops after the first.
+    execFileSync('tar', ['--ignore-zeros', '-xzf', fixturePath(name), '-C', s.dir]);
     const out = new Map<string, Map<string, Map<string, string>>>();
     for (const snap of readdirSync(s.dir)) {
       if (!/^\d{4}-\d{2}-\d{2}T/.test(snap)) continue;

@@ -1,3 +1,5 @@
+import type { CaptureManifest } from '../../capture/spec.js';
+import { CAPTURE_FORMAT, V1_ONLY_FILES, V2_ONLY_FILES } from '../../capture/spec.js';
 import { InputError } from '../../errors.js';
 import type { ClusterMetadata, KernelOomKill } from '../../model/metadata.js';
 import { emptyMetadata, mergeMetadata } from '../../model/metadata.js';
@@ -11,25 +13,11 @@ import { parseKernelOomLog, placeKills } from './kmsg.js';
 import { placeEntry, timeFromName } from './layout.js';
 import { isCgroupMemoryFile, parseCgroupFile } from './parse-file.js';
 
-/** The manifest memlens-capture writes at the top of a capture. */
-export interface CaptureManifest {
-  format?: string;
-  version?: number;
-  host?: string;
-  kernel?: string;
-  cgroupVersion?: number;
-  root?: string;
-  interval?: number;
-  start?: string;
-  end?: string;
-  /** Unix seconds the node booted (/proc/stat btime): places kernel-log times on the clock. */
-  bootTime?: number;
-  [k: string]: unknown;
-}
+export type { CaptureManifest };
 
 // Files that only exist in one cgroup version mark the series' version.
-const V1_MARKERS = new Set(['memory.usage_in_bytes', 'memory.limit_in_bytes', 'memory.oom_control']);
-const V2_MARKERS = new Set(['memory.current', 'memory.max', 'memory.events']);
+const V1_MARKERS = V1_ONLY_FILES;
+const V2_MARKERS = V2_ONLY_FILES;
 // A placeholder time for files outside time-named folders, resolved once the whole tree is read.
 const UNNAMED = -1;
 
@@ -108,7 +96,7 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
       return;
     }
     const d = doc as CaptureManifest;
-    if (d && typeof d === 'object' && !Array.isArray(d) && d.format === 'memlens-capture') {
+    if (d && typeof d === 'object' && !Array.isArray(d) && d.format === CAPTURE_FORMAT) {
       manifest = d;
       return;
     }
