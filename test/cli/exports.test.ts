@@ -114,4 +114,21 @@ describe('memlens on exports', () => {
       /prometheus-query-range\.json\.gz: decompresses to more than 10000 bytes; .*--max-input-bytes$/,
     );
   });
+
+  it('passes --vm-format to a batch of exports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memlens-'));
+    const r = await cli(
+      'batch',
+      fixture('victoriametrics-export-noheader.csv'),
+      fixture('prometheus-query-range.json'),
+      '--vm-format',
+      '__name__,namespace,pod,container,id,reason,resource,__value__,__timestamp__:unix_s',
+      '--out',
+      dir,
+      '--json',
+    );
+    expect(r.code, r.err).toBe(0);
+    const summary = JSON.parse(r.out);
+    expect(JSON.stringify(summary)).not.toMatch(/without a header/);
+  });
 });
