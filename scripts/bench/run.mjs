@@ -8,6 +8,7 @@
 const CASES = {
   batch: () => import('./batch.mjs'),
   capture: () => import('./capture.mjs'),
+  exports: () => import('./exports.mjs'),
 };
 
 const argv = process.argv.slice(2);

@@ -4,7 +4,7 @@ import type { AnalyzeOptions } from '../analyze.js';
 import { analyze } from '../analyze.js';
 import { UsageError } from '../errors.js';
 import type { InputRef } from '../import/open.js';
-import { readStdin, resolveInputs } from '../import/open.js';
+import { resolveInputs, spoolStdin } from '../import/open.js';
 import { isTimeZone } from '../report/format.js';
 import { RENDERERS } from '../report/index.js';
 import { summaryTable } from '../report/summary-table.js';
@@ -24,6 +24,7 @@ export interface AnalyzeFlags {
   until?: string;
   match?: string;
   tz?: string;
+  vmFormat?: string;
   config?: string;
   set?: string[];
   failOn?: string;
@@ -61,6 +62,7 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
     until: flags.until ? parseTimeFlag('--until', flags.until) : undefined,
     match: match ? parseSelector(match) : undefined,
     tz,
+    settings: flags.vmFormat ? { vmFormat: flags.vmFormat } : undefined,
     passOptions: parseSet(flags.set ?? [], structuredClone(config.passes ?? {})),
     maxInputBytes,
     progress: createProgress(process.stderr, { quiet: flags.quiet }),
@@ -69,7 +71,7 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
   for (const r of await resolveInputs(inputs)) {
     refs.push(
       r.path === '-'
-        ? { path: '-', data: await readStdin(maxInputBytes ?? DEFAULT_READ_LIMITS.maxTotalBytes) }
+        ? { path: '-', file: await spoolStdin(maxInputBytes ?? DEFAULT_READ_LIMITS.maxTotalBytes) }
         : r,
     );
   }

@@ -85,6 +85,7 @@ export async function batchCommand(
     tz,
     passOptions: parseSet(flags.set ?? [], structuredClone(config.passes ?? {})),
     maxInputBytes: flags.maxInputBytes ? parseBytesFlag('--max-input-bytes', flags.maxInputBytes) : undefined,
+    settings: flags.vmFormat ? { vmFormat: flags.vmFormat } : undefined,
   };
   const paths = (await resolveInputs(inputs)).map((r) => r.path);
   if (paths.length === 0) throw new UsageError(`no inputs found in ${inputs.join(' ')}`);

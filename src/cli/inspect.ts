@@ -1,18 +1,27 @@
 import { loadInputs } from '../analyze.js';
 import type { InputRef } from '../import/open.js';
-import { readStdin, resolveInputs } from '../import/open.js';
+import { resolveInputs, spoolStdin } from '../import/open.js';
 import { buildModel } from '../model/build.js';
 import { DEFAULT_READ_LIMITS } from '../source/types.js';
 import { createProgress } from '../util/progress.js';
 import type { Io } from './analyze.js';
+import { checkTimeZone } from './options.js';
 
 /** `memlens inspect`: what each input holds, without analysing it. */
-export async function inspectCommand(inputs: string[], flags: { json?: boolean }, io: Io): Promise<number> {
+export async function inspectCommand(
+  inputs: string[],
+  flags: { json?: boolean; tz?: string; vmFormat?: string },
+  io: Io,
+): Promise<number> {
   const refs: InputRef[] = [];
   for (const r of await resolveInputs(inputs)) {
-    refs.push(r.path === '-' ? { path: '-', data: await readStdin(DEFAULT_READ_LIMITS.maxTotalBytes) } : r);
+    refs.push(r.path === '-' ? { path: '-', file: await spoolStdin(DEFAULT_READ_LIMITS.maxTotalBytes) } : r);
   }
-  const { datasets, failed } = await loadInputs(refs, { progress: createProgress(process.stderr) });
+  const { datasets, failed } = await loadInputs(refs, {
+    tz: checkTimeZone(flags.tz),
+    settings: flags.vmFormat ? { vmFormat: flags.vmFormat } : undefined,
+    progress: createProgress(process.stderr),
+  });
   const reports = datasets.map((ds) => {
     const model = buildModel([ds]);
     const roles: Record<string, number> = {};

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { PassOptions } from '../passes/runner.js';
 import type { OptionValue } from '../passes/types.js';
+import { isTimeZone } from '../report/format.js';
 import { parseRfc3339, parseUnixSeconds } from '../util/time.js';
 
 export const FAIL_ON = ['critical', 'warning', 'info', 'none'] as const;
@@ -81,4 +82,14 @@ export function parseBytesFlag(flag: string, v: string): number {
   if (!Number.isFinite(n) || n <= 0)
     throw new UsageError(`${flag} must be a positive number of bytes, got "${v}"`);
   return n;
+}
+
+/** --tz: an IANA zone name Node knows (Europe/Berlin, UTC) or a fixed offset (+02:00). */
+export function checkTimeZone(tz: string | undefined): string | undefined {
+  if (tz === undefined) return undefined;
+  if (!isTimeZone(tz))
+    throw new UsageError(
+      `--tz "${tz}" is not a time zone; use an IANA name like Europe/Berlin, UTC, or an offset like +02:00`,
+    );
+  return tz;
 }

@@ -42,6 +42,10 @@ export function buildProgram(setCode: (code: number) => void, io: Io): Command {
     .option('--until <time>', 'ignore samples after this time')
     .option('--match <selector>', 'only containers matching {namespace="shop",container=~"api.*"}')
     .option('--tz <zone>', 'time zone of exports whose timestamps have none (default UTC)')
+    .option(
+      '--vm-format <fields>',
+      'field list of a headerless VictoriaMetrics export/csv file (its format=)',
+    )
     .option('--config <file>', 'memlens.config.json with failOn, match, tz and pass options')
     .option('--set <pass.option=value>', 'change a pass threshold (repeatable)', collect)
     .addOption(
@@ -64,6 +68,8 @@ Examples:
   memlens analyze capture.tar.gz
   memlens analyze node-a.tgz --match '{namespace="shop"}' --fail-on critical --out reports/incident-42
   memlens analyze capture.tar.gz --set cache-inflated-usage.minShare=0.4 --json > findings.json
+  memlens analyze query-range.json grafana-panel.csv --tz Europe/Berlin
+  memlens analyze vm.csv --vm-format __name__,namespace,pod,container,__value__,__timestamp__:unix_s
   memlens analyze capture.tar.gz --interactive --png reports/incident-42/png --tz Europe/Berlin
 
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 internal error.`,
@@ -86,6 +92,11 @@ Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 in
     )
     .argument('<input...>', 'files, directories, globs; - for stdin')
     .option('--json', 'print as JSON')
+    .option('--tz <zone>', 'time zone of exports whose timestamps have none (default UTC)')
+    .option(
+      '--vm-format <fields>',
+      'field list of a headerless VictoriaMetrics export/csv file (its format=)',
+    )
     .addHelpText('after', '\nExample:\n  memlens inspect capture.tar.gz')
     .action(async (inputs: string[], flags) => setCode(await inspectCommand(inputs, flags, io)));
 

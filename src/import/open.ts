@@ -1,7 +1,9 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { open as openFile, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { glob } from 'tinyglobby';
 import { InputError, UsageError } from '../errors.js';
 import type { Compression } from '../source/decompress.js';
@@ -22,8 +24,10 @@ const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 export interface InputRef {
   /** Path as given, or '-' for stdin. */
   path: string;
-  /** For stdin: its whole content. */
+  /** In-memory content (tests, small inputs). */
   data?: Buffer;
+  /** For stdin: the temporary file it was spooled to (see spoolStdin). */
+  file?: string;
 }
 
 /**
@@ -120,8 +124,9 @@ export async function openInput(
   limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): Promise<OpenedInput> {
   const name = ref.path;
-  if (ref.path !== '-' && !ref.data) {
-    const st = await stat(ref.path);
+  const file = ref.data ? undefined : (ref.file ?? (ref.path !== '-' ? ref.path : undefined));
+  if (file && !ref.file) {
+    const st = await stat(file);
     if (st.isDirectory()) {
       return {
         probe: { name, kind: 'directory', compression: 'none', head: Buffer.alloc(0) },
@@ -129,10 +134,11 @@ export async function openInput(
       };
     }
   }
+  if (!ref.data && !file) throw new InputError(name, 'has no content to read');
   const raw: () => Readable = ref.data
     ? () => Readable.from([ref.data!])
-    : () => createReadStream(ref.path, { highWaterMark: 256 * 1024 });
-  const size = ref.data ? ref.data.length : (await stat(ref.path)).size;
+    : () => createReadStream(file!, { highWaterMark: 256 * 1024 });
+  const size = ref.data ? ref.data.length : (await stat(file!)).size;
   const first = await readFirstBytes(ref);
   const compression: Compression = startsWith(first, GZIP_MAGIC)
     ? 'gzip'
@@ -157,16 +163,16 @@ export async function openInput(
   if (isTar(head)) {
     return {
       probe: { name, kind: 'tar', compression, head },
-      tree: tarTree(name, raw, { compression, limits, size, ...(ref.data ? {} : { path: ref.path }) }),
+      tree: tarTree(name, raw, { compression, limits, size, ...(file ? { path: file } : {}) }),
       size,
     };
   }
-  return { probe: { name, kind: 'file', compression, head }, open, size };
+  return { probe: { name, kind: 'file', compression, head }, open, size, ...(file ? { file } : {}) };
 }
 
 async function readFirstBytes(ref: InputRef): Promise<Buffer> {
   if (ref.data) return ref.data.subarray(0, 8);
-  const fh = await openFile(ref.path, 'r');
+  const fh = await openFile(ref.file ?? ref.path, 'r');
   try {
     const buf = Buffer.alloc(8);
     const { bytesRead } = await fh.read(buf, 0, 8, 0);
@@ -228,4 +234,31 @@ export async function readStdin(max: number): Promise<Buffer> {
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Copies stdin to a temporary file (bounded), so `-` is read like any file: streamed, sniffed,
+ * reopened, split across threads, never held in memory. The file is removed when the process
+ * exits.
+ */
+export async function spoolStdin(max: number): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'memlens-stdin-'));
+  const path = join(dir, 'stdin');
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      n += chunk.length;
+      if (n > max)
+        done(
+          new InputError(
+            '-',
+            `stdin is larger than ${max} bytes; save it to a file or raise --max-input-bytes`,
+          ),
+        );
+      else done(null, chunk);
+    },
+  });
+  await pipeline(process.stdin, limit, createWriteStream(path));
+  return path;
 }

@@ -23,6 +23,8 @@ export interface OpenedInput {
   open?: () => Readable;
   /** Size on disk in bytes, when known (for progress). */
   size?: number;
+  /** The file on disk behind a plain-file input (stdin's spool file too), for readers that seek. */
+  file?: string;
 }
 
 export interface ImportContext {

@@ -34,8 +34,10 @@ const SANDBOX_MAX_USAGE = 2 * 1024 * 1024;
  * Datasets → the canonical model, in numbered phases:
  * 1. derive canonical columns per dataset (cgroup files or metric names → usage, workingSet…);
  * 2. name every series and group series of the same container (restarts, capture + export);
- * 3. gather each entity's rows in time order into one frame (first source wins on equal times);
- * 4. bridge counter resets, record provenance, recognise sandboxes, link containers to pods.
+ * 3. gather each entity's rows in time order into one frame; on equal times the members' rows
+ *    merge column by column, the preferred member's known value first (planRows);
+ * 4. bridge counter resets, count duplicated samples, record provenance, recognise sandboxes,
+ *    link containers to pods.
  */
 export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemModel {
   // 1. Derive
@@ -57,36 +59,15 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
   for (const d of derived) for (const k of Object.keys(d.columns) as MetricName[]) present.add(k);
   const columnNames = METRICS.map((m) => m.name as MetricName).filter((n) => present.has(n));
 
-  // 3. Gather rows per entity, sorted by time.
+  // 3. Gather rows per entity, sorted by time; equal times from several members merge.
   const since = opts.since ?? Number.NEGATIVE_INFINITY;
   const until = opts.until ?? Number.POSITIVE_INFINITY;
+  const plans: Plan[] = [];
   let total = 0;
-  const plans: { members: SeriesIdentity[]; rows: Row[][] }[] = [];
-  for (const members of groups.values()) {
-    // On equal times the first dataset wins, and within a dataset the most recent instance of the
-    // container (a restarted container's old cgroup can linger next to the new one).
-    const order = [...members].sort(
-      (a, b) => a.dataset - b.dataset || firstTime(b, datasets) - firstTime(a, datasets),
-    );
-    const rows: Row[] = [];
-    order.forEach((m, rank) => {
-      const table = datasets[m.dataset].table;
-      const instance = m.containerId ?? m.cgroup ?? '';
-      for (let r = table.rowStart[m.series]; r < table.rowStart[m.series + 1]; r++) {
-        const t = table.t[r];
-        if (t >= since && t <= until) rows.push({ d: m.dataset, r, t, rank, instance });
-      }
-    });
-    rows.sort((a, b) => a.t - b.t || a.rank - b.rank);
-    // Rows at the same time become one: each column from the first row that has it.
-    const grouped: Row[][] = [];
-    for (const row of rows) {
-      const last = grouped.at(-1);
-      if (last && last[0].t === row.t) last.push(row);
-      else grouped.push([row]);
-    }
-    plans.push({ members, rows: grouped });
-    total += grouped.length;
+  for (const group of groups.values()) {
+    const plan = planRows(group, datasets, since, until);
+    plans.push(plan);
+    total += plan.rows;
   }
 
   const t = new Float64Array(total);
@@ -95,25 +76,13 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
   for (const name of columnNames) columns[name] = new Float64Array(total).fill(Number.NaN);
   const entities: Entity[] = [];
   let at = 0;
-  plans.forEach(({ members, rows }, index) => {
+  plans.forEach((plan, index) => {
+    const { members } = plan;
     const e = makeEntity(index, members, datasets);
     const quality: SeriesQuality = { duplicateSamples: 0, conflictingSamples: 0, counterResets: {} };
     e.rowStart = at;
-    for (const group of rows) {
-      t[at] = group[0].t;
-      entityCol[at] = index;
-      for (const name of columnNames) {
-        for (const { d, r } of group) {
-          const v = derived[d].columns[name]?.[r];
-          if (v !== undefined && !Number.isNaN(v)) {
-            columns[name]![at] = v;
-            break;
-          }
-        }
-      }
-      if (group.length > 1) countRepeats(group, derived, columnNames, quality);
-      at++;
-    }
+    at = fillRows(plan, datasets, derived, columnNames, columns, t, at, quality);
+    entityCol.fill(index, e.rowStart, at);
     e.rowEnd = at;
     // 4. Counters, provenance
     for (const name of COUNTERS) {
@@ -154,34 +123,156 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
   };
 }
 
-interface Row {
-  d: number;
-  r: number;
-  t: number;
-  /** Position of the row's series in the tie-break order. */
-  rank: number;
-  /** The container instance (ID or cgroup) the row belongs to. */
-  instance: string;
+interface Plan {
+  /** Members in order of preference on equal times. */
+  members: SeriesIdentity[];
+  /** Frame rows this entity gets. */
+  rows: number;
+  /** Single member: its table rows [lo, hi) in the window. */
+  lo: number;
+  hi: number;
+  /** Several members: (member, row) pairs in time order, and which pairs start a frame row. */
+  member?: Int32Array;
+  row?: Int32Array;
+  starts?: Uint8Array;
+}
+
+/**
+ * Which table rows make an entity's frame rows. Members are ranked: earlier datasets first (the
+ * order the user gave), and within one dataset the more recent series first — after a restart
+ * the new container's samples win over the old series' stale repeats (Prometheus looks back up
+ * to 5 minutes for a series that stopped).
+ */
+function planRows(group: SeriesIdentity[], datasets: Dataset[], since: number, until: number): Plan {
+  const members = [...group].sort(
+    (a, b) => a.dataset - b.dataset || firstTime(b, datasets) - firstTime(a, datasets),
+  );
+  const windowOf = (m: SeriesIdentity): [number, number] => {
+    const table = datasets[m.dataset].table;
+    let lo = table.rowStart[m.series];
+    let hi = table.rowStart[m.series + 1];
+    // Rows of a series are sorted by time: the window is one contiguous range.
+    while (lo < hi && table.t[lo] < since) lo++;
+    while (hi > lo && table.t[hi - 1] > until) hi--;
+    return [lo, hi];
+  };
+  if (members.length === 1) {
+    const [lo, hi] = windowOf(members[0]);
+    return { members, rows: hi - lo, lo, hi };
+  }
+  let n = 0;
+  const ranges = members.map((m) => {
+    const r = windowOf(m);
+    n += r[1] - r[0];
+    return r;
+  });
+  const member = new Int32Array(n);
+  const row = new Int32Array(n);
+  const time = new Float64Array(n);
+  let k = 0;
+  ranges.forEach(([lo, hi], mi) => {
+    const tt = datasets[members[mi].dataset].table.t;
+    for (let r = lo; r < hi; r++, k++) {
+      member[k] = mi;
+      row[k] = r;
+      time[k] = tt[r];
+    }
+  });
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => time[a] - time[b] || member[a] - member[b] || a - b);
+  const sm = new Int32Array(n);
+  const sr = new Int32Array(n);
+  const starts = new Uint8Array(n);
+  let rows = 0;
+  order.forEach((o, i) => {
+    sm[i] = member[o];
+    sr[i] = row[o];
+    if (i === 0 || time[o] !== time[order[i - 1]]) {
+      starts[i] = 1;
+      rows++;
+    }
+  });
+  return { members, rows, lo: 0, hi: 0, member: sm, row: sr, starts };
+}
+
+/** Copies an entity's rows into the frame from row `at`; returns the next free row. */
+function fillRows(
+  plan: Plan,
+  datasets: Dataset[],
+  derived: Derived[],
+  names: MetricName[],
+  columns: Partial<Record<MetricName, Float64Array>>,
+  t: Float64Array,
+  at: number,
+  quality: SeriesQuality,
+): number {
+  const { members } = plan;
+  if (!plan.member) {
+    const d = members[0].dataset;
+    t.set(datasets[d].table.t.subarray(plan.lo, plan.hi), at);
+    for (const name of names) {
+      const src = derived[d].columns[name];
+      if (src) columns[name]!.set(src.subarray(plan.lo, plan.hi), at);
+    }
+    return at + plan.hi - plan.lo;
+  }
+  const srcs = members.map((m) => names.map((name) => derived[m.dataset].columns[name]));
+  const dst = names.map((name) => columns[name]!);
+  let row = at - 1;
+  const member = plan.member;
+  const rows = plan.row!;
+  const starts = plan.starts!;
+  const instance = members.map((m) => m.containerId ?? m.cgroup ?? '');
+  let groupStart = 0;
+  for (let i = 0; i < member.length; i++) {
+    const m = member[i];
+    const r = rows[i];
+    if (starts[i]) {
+      if (i - groupStart > 1) countRepeats(plan, srcs, instance, groupStart, i, quality);
+      groupStart = i;
+      row++;
+      t[row] = datasets[members[m].dataset].table.t[r];
+    }
+    // Members come in order of preference within a time: the first known value stays.
+    const src = srcs[m];
+    for (let c = 0; c < dst.length; c++) {
+      const s = src[c];
+      if (s && Number.isNaN(dst[c][row])) dst[c][row] = s[r];
+    }
+  }
+  if (member.length - groupStart > 1) countRepeats(plan, srcs, instance, groupStart, member.length, quality);
+  return row + 1;
 }
 
 /**
  * Two rows of the same instance of a container, from the same input, at the same time: the series
  * is duplicated (two scrape jobs, HA replicas without deduplication). Same values → duplicate;
- * different values → conflict, and the first row's value was kept.
+ * different values → conflict, and the first row's value was kept. Looks at pairs [from, to).
  */
-function countRepeats(group: Row[], derived: Derived[], names: MetricName[], q: SeriesQuality): void {
+function countRepeats(
+  plan: Plan,
+  srcs: (Float64Array | undefined)[][],
+  instance: string[],
+  from: number,
+  to: number,
+  q: SeriesQuality,
+): void {
+  const { members } = plan;
+  const member = plan.member!;
+  const rows = plan.row!;
   let duplicate = false;
   let conflict = false;
-  for (let i = 1; i < group.length; i++) {
-    for (let j = 0; j < i; j++) {
-      const a = group[j];
-      const b = group[i];
-      if (a.d !== b.d || a.instance !== b.instance) continue;
-      for (const name of names) {
-        const col = derived[a.d].columns[name];
-        const va = col?.[a.r];
-        const vb = col?.[b.r];
-        if (va === undefined || vb === undefined || Number.isNaN(va) || Number.isNaN(vb)) continue;
+  for (let i = from + 1; i < to; i++) {
+    for (let j = from; j < i; j++) {
+      const a = member[j];
+      const b = member[i];
+      if (members[a].dataset !== members[b].dataset || instance[a] !== instance[b]) continue;
+      // Same dataset, so the same derived columns.
+      for (const col of srcs[a]) {
+        if (!col) continue;
+        const va = col[rows[j]];
+        const vb = col[rows[i]];
+        if (Number.isNaN(va) || Number.isNaN(vb)) continue;
         if (va === vb) duplicate = true;
         else conflict = true;
       }
@@ -252,7 +343,7 @@ function markSandboxes(entities: Entity[], columns: Partial<Record<MetricName, F
   for (const list of byPod.values()) {
     if (list.length < 2) continue;
     for (const e of list) {
-      if (e.meta?.name) continue; // named by metadata: a real container
+      if (e.meta?.name || e.container) continue; // named by metadata or export labels: a real container
       const limit = maxOf(columns.limit, e);
       const usage = maxOf(columns.usage, e);
       if ((Number.isNaN(limit) || limit === Number.POSITIVE_INFINITY) && usage < SANDBOX_MAX_USAGE)

@@ -3,6 +3,8 @@ import type { Driver, Role } from './identity.js';
 import { containerKey, parsePath } from './identity.js';
 import type { ClusterMetadata, ContainerMeta } from './metadata.js';
 
+const UID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** What one series of one dataset is, before series are grouped into entities. */
 export interface SeriesIdentity {
   dataset: number;
@@ -57,7 +59,8 @@ export function identify(datasets: Dataset[], md: ClusterMetadata): SeriesIdenti
 function keyOf(i: SeriesIdentity): string {
   if (i.role === 'container' || i.role === 'sandbox') {
     if (i.driver === 'docker' && i.container && !i.pod) return i.container;
-    return containerKey(i, i.cgroup ?? i.containerId ?? '?');
+    // Without a cgroup (an aggregated export series), the series' own label set is its identity.
+    return containerKey(i, i.cgroup ?? i.containerId ?? i.key);
   }
   if (i.role === 'pod' && i.namespace && i.pod) return `${i.namespace}/${i.pod}`;
   return i.cgroup ?? i.key;
@@ -93,8 +96,15 @@ function identifyOne(ds: Dataset, d: number, s: number, md: ClusterMetadata): Se
     else if (c) {
       id.container = c;
       id.role = 'container';
+    } else if (p?.role === 'container' && pod) {
+      // containerd/CRI-O: the pause container has pod labels but no container name.
+      id.role = 'sandbox';
     } else if (pod) id.role = 'pod';
     else if (!cgroup || cgroup === '/') id.role = 'node';
+    // kube-state-metrics names the pod by UID; it joins KSM series to cgroup ones.
+    if (!id.podUid && UID_RE.test(labels.uid ?? '')) id.podUid = labels.uid;
+    // Standalone cAdvisor on Docker: the container's name is the `name` label.
+    if (id.driver === 'docker' && !id.container && !pod && labels.name) id.container = labels.name;
   }
   if (id.containerId) {
     if (md.sandboxes.has(id.containerId)) id.role = 'sandbox';

@@ -77,7 +77,7 @@ export const METRICS = [
     v1: 'memory.stat total_active_file',
     v2: 'memory.stat active_file',
     prometheus:
-      'container_memory_total_active_file_bytes; else estimated as cache − (usage − working set) − shmem',
+      'container_memory_total_active_file_bytes; else estimated as cache − (usage − working set), which holds shmem too',
   },
   {
     name: 'inactiveFile',
@@ -340,6 +340,15 @@ export const METRICS = [
     description: 'Cumulative time all tasks of the cgroup stalled waiting for memory.',
     v2: 'memory.pressure full total (µs ÷ 10^6)',
     prometheus: 'container_pressure_memory_stalled_seconds_total',
+  },
+  {
+    name: 'request',
+    title: 'Request',
+    unit: 'bytes',
+    kind: 'gauge',
+    description:
+      'The memory the scheduler reserved for the container; usage above it makes the pod a candidate for eviction under node pressure.',
+    prometheus: 'kube_pod_container_resource_requests{resource="memory"} (kube-state-metrics)',
   },
 ] as const satisfies readonly MetricDef[];
 

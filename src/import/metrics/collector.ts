@@ -1,0 +1,137 @@
+/**
+ * What a metrics parser produces, in the shape the hot loop can afford: raw series (a metric name
+ * and its labels, registered once) and, per raw series, its samples as two growing typed arrays
+ * (time, value). A parser running in a worker thread fills its own collector and sends the arrays
+ * back without copying; the main thread merges collectors and pivots (see pivot.ts), which for
+ * the usual export (every metric of a container on the same timestamps) is a few memory copies.
+ */
+export interface SeriesRows {
+  t: Float64Array;
+  v: Float64Array;
+  n: number;
+}
+
+/** Label under which a parser stores a series name it could not read as metric{labels}. */
+export const OPAQUE_LABEL = '__series__';
+/** Field of samples whose series has no metric name (opaque names, `sum by (pod)` results). */
+export const UNNAMED_FIELD = '(no metric name)';
+
+/** A problem found in the input, by kind: how many, and the first few with their line. */
+export interface BadKind {
+  count: number;
+  summary: string;
+  samples: { line: number; text: string }[];
+}
+
+const SAMPLES_PER_KIND = 5;
+
+export class BadInput {
+  readonly kinds = new Map<string, BadKind>();
+
+  /** `line` is 1-based (0 when a line makes no sense for the format, e.g. a JSON entry). */
+  add(kind: string, line: number, text: string, summary: string): void {
+    let k = this.kinds.get(kind);
+    if (!k) {
+      k = { count: 0, summary, samples: [] };
+      this.kinds.set(kind, k);
+    }
+    k.count++;
+    if (k.samples.length < SAMPLES_PER_KIND) k.samples.push({ line, text });
+  }
+
+  get total(): number {
+    let n = 0;
+    for (const k of this.kinds.values()) n += k.count;
+    return n;
+  }
+
+  /** Folds another tracker in, its line numbers shifted by `lineOffset`. */
+  merge(other: Iterable<[string, BadKind]>, lineOffset: number): void {
+    for (const [kind, o] of other) {
+      let k = this.kinds.get(kind);
+      if (!k) {
+        k = { count: 0, summary: o.summary, samples: [] };
+        this.kinds.set(kind, k);
+      }
+      k.count += o.count;
+      for (const s of o.samples)
+        if (k.samples.length < SAMPLES_PER_KIND)
+          k.samples.push({ line: s.line ? s.line + lineOffset : 0, text: s.text });
+    }
+  }
+}
+
+export class Collector {
+  readonly names: string[] = [];
+  readonly labels: Record<string, string>[] = [];
+  private readonly index = new Map<string, number>();
+  readonly rows: SeriesRows[] = [];
+  readonly bad = new BadInput();
+  /** Samples whose value was NaN or missing: no sample, by Prometheus' own rules. */
+  empty = 0;
+  /** Lines (or entries) read, for line numbers across worker ranges. */
+  lines = 0;
+  /** Format facts for `inspect` (variant, time kinds, lossy values…). */
+  readonly facts: Record<string, unknown> = {};
+
+  /** Id of the raw series (name, labels), registered on first sight. */
+  series(name: string, labels: Record<string, string>): number {
+    const key = seriesKey(name, labels);
+    let id = this.index.get(key);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.labels.push(labels);
+      this.rows.push({ t: new Float64Array(16), v: new Float64Array(16), n: 0 });
+      this.index.set(key, id);
+    }
+    return id;
+  }
+
+  add(series: number, t: number, v: number): void {
+    if (Number.isNaN(v)) {
+      this.empty++;
+      return;
+    }
+    const s = this.rows[series];
+    if (s.n === s.t.length) grow(s);
+    s.t[s.n] = t;
+    s.v[s.n++] = v;
+  }
+
+  /** Records that the input used a kind of thing worth telling (counted). */
+  fact(key: string, value: unknown = true): void {
+    this.facts[key] = value;
+  }
+}
+
+/** A stable key for (name, labels), independent of label order. */
+export function seriesKey(name: string, labels: Record<string, string>): string {
+  const keys = Object.keys(labels).sort();
+  let s = name;
+  for (const k of keys) s += `\u0000${k}\u0001${labels[k]}`;
+  return s;
+}
+
+/** The plain-data view of a collector, as toDataset and worker messages take it. */
+export function partOf(c: Collector) {
+  return {
+    names: c.names,
+    labels: c.labels,
+    rows: c.rows,
+    bad: [...c.bad.kinds],
+    empty: c.empty,
+    lines: c.lines,
+    facts: c.facts,
+  };
+}
+
+function grow(s: SeriesRows): void {
+  const cap = s.t.length * 2;
+  const t = new Float64Array(cap);
+  t.set(s.t);
+  s.t = t;
+  const v = new Float64Array(cap);
+  v.set(s.v);
+  s.v = v;
+}

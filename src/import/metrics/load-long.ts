@@ -1,0 +1,86 @@
+import { InputError } from '../../errors.js';
+import {
+  canRunParallel,
+  PARALLEL_MIN_BYTES,
+  parseRanges,
+  splitAtLines,
+  threadCount,
+} from '../parallel/ranges.js';
+import type { ImportContext, OpenedInput } from '../registry.js';
+import type { Dataset } from '../types.js';
+import { Collector, partOf } from './collector.js';
+import { textChunks, zoneWarning } from './common.js';
+import type { LongLayout } from './long-rows.js';
+import { parseLongBody } from './long-rows.js';
+import type { CollectedPart } from './to-dataset.js';
+import { toDataset } from './to-dataset.js';
+
+export interface LongLoad {
+  format: string;
+  layout: LongLayout;
+  /** Records before the first sample row (Excel `sep=` line, header). */
+  skipRecords: number;
+  warnings?: string[];
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Loads a long CSV. A large plain file on disk is cut at line ends and parsed by worker threads;
+ * anything else (gzip, stdin, UTF-16, small files) streams through one parser.
+ */
+export async function loadLongCsv(opened: OpenedInput, ctx: ImportContext, load: LongLoad): Promise<Dataset> {
+  const path = opened.probe.name;
+  let parts: CollectedPart[];
+  let threads = 1;
+  if (opened.size && opened.probe.compression === 'none' && opened.size > ctx.limits.maxTotalBytes)
+    throw new InputError(
+      path,
+      `is larger than ${ctx.limits.maxTotalBytes} bytes; if it really is that large, raise --max-input-bytes`,
+    );
+  const bodyStart = parallelBodyStart(opened, load.skipRecords);
+  if (bodyStart >= 0) {
+    const file = opened.file!;
+    const cuts = await splitAtLines(file, bodyStart, opened.size!, threadCount());
+    threads = cuts.length - 1;
+    const header: CollectedPart = {
+      names: [],
+      labels: [],
+      rows: [],
+      bad: [],
+      empty: 0,
+      lines: load.skipRecords,
+      facts: {},
+    };
+    parts = [header, ...(await parseRanges(file, cuts, load.layout))];
+  } else {
+    const c = new Collector();
+    await parseLongBody(textChunks(opened, ctx), load.layout, c, 1, load.skipRecords);
+    parts = [partOf(c)];
+  }
+  const wall = parts.reduce((n, p) => n + ((p.facts.wallTimes as number) ?? 0), 0);
+  return toDataset(parts, {
+    path,
+    format: load.format,
+    warnings: [...(load.warnings ?? []), ...zoneWarning(path, wall, ctx)],
+    details: { ...load.details, threads, ...(ctx.tz && wall ? { timeZone: ctx.tz } : {}) },
+  });
+}
+
+/**
+ * Byte offset of the first sample row when the input can be split (a big uncompressed UTF-8
+ * file whose header lines sit in the head), else -1.
+ */
+function parallelBodyStart(opened: OpenedInput, skipRecords: number): number {
+  const { probe, size } = opened;
+  if (probe.kind !== 'file' || probe.compression !== 'none' || !opened.file) return -1;
+  if (!size || size < PARALLEL_MIN_BYTES || !canRunParallel()) return -1;
+  const head = probe.head;
+  if (head[0] === 0xff || head[0] === 0xfe) return -1;
+  let at = 0;
+  for (let k = 0; k < skipRecords; k++) {
+    const nl = head.indexOf(10, at);
+    if (nl < 0) return -1;
+    at = nl + 1;
+  }
+  return at;
+}

@@ -1,0 +1,359 @@
+import type { CsvDialect } from '../text/csv.js';
+import { CsvRecord, scanCsv } from '../text/csv.js';
+import { ByteInterner } from '../text/interner.js';
+import { parseNumber } from '../text/number.js';
+import type { ParsedTime } from '../text/time.js';
+import { parseTimeBytes } from '../text/time.js';
+import type { Collector } from './collector.js';
+import { OPAQUE_LABEL } from './collector.js';
+import { readSeriesName } from './series-name.js';
+
+/**
+ * Long CSV: one sample per row, with a time column, a value column, and the series spread over a
+ * name column and label columns (query_csv.py, promql-cli, pandas to_csv, VictoriaMetrics
+ * export/csv, Grafana's legacy "series as rows"). The layout says which column is what; it is
+ * plain data so a worker thread can parse a byte range of the same file with it.
+ */
+export interface LongLayout {
+  dialect: CsvDialect;
+  /** Cells per row. */
+  width: number;
+  time: number;
+  value: number;
+  /** Column of the metric name, or -1. */
+  name: number;
+  /** Column holding a whole series name `metric{labels}` (Grafana legacy "Series"), or -1. */
+  seriesName: number;
+  /** Label columns and their label names. */
+  labels: { col: number; key: string }[];
+  tz?: string;
+}
+
+const TIME_RE = /^(timestamp|time|ts|date|datetime|__timestamp__(:.*)?)$/i;
+const VALUE_RE = /^(value|__value__|val)$/i;
+const NAME_RE = /^(__name__|name|metric_name|metric)$/;
+const SERIES_RE = /^series$/i;
+
+/** Column roles from a header; null when there is no time or no value column. */
+export function longLayoutFromHeader(header: string[], dialect: CsvDialect, tz?: string): LongLayout | null {
+  let time = -1;
+  let value = -1;
+  let name = -1;
+  let seriesName = -1;
+  const labels: { col: number; key: string }[] = [];
+  header.forEach((raw, col) => {
+    const h = raw.trim();
+    if (time < 0 && TIME_RE.test(h)) time = col;
+    else if (value < 0 && VALUE_RE.test(h)) value = col;
+    else if (name < 0 && NAME_RE.test(h)) name = col;
+    else if (seriesName < 0 && SERIES_RE.test(h)) seriesName = col;
+    // pandas writes an unnamed index column ('' or 'Unnamed: 0'): not a label.
+    else if (h !== '' && !/^Unnamed: \d+$/.test(h)) labels.push({ col, key: h });
+  });
+  if (time < 0 || value < 0) return null;
+  return { dialect, width: header.length, time, value, name, seriesName, labels, tz };
+}
+
+/**
+ * Parses records of a long CSV body into the collector. `firstLine` is the file line of the first
+ * record given (for warnings). Resolves to the number of lines read.
+ */
+export async function parseLongBody(
+  chunks: AsyncIterable<Buffer>,
+  layout: LongLayout,
+  out: Collector,
+  firstLine: number,
+  skipRecords = 0,
+): Promise<number> {
+  const handler = longRowHandler(layout, out);
+  let skip = skipRecords;
+  const onRecord = (rec: CsvRecord) => {
+    if (skip > 0) {
+      skip--;
+      return;
+    }
+    handler.onRecord(rec);
+  };
+  const lines = await scanLines(chunks, layout, handler, onRecord, firstLine, skip > 0);
+  out.lines += lines;
+  return lines;
+}
+
+/**
+ * The CSV scanner specialised for long exports, where a quoted cell is rare: each line is found
+ * with a native newline search and split at delimiters in one pass. A line that holds a quote is
+ * handed to the full scanner (csv.ts) with what follows, so quoted cells, even over several
+ * lines, read the same.
+ */
+async function scanLines(
+  chunks: AsyncIterable<Buffer>,
+  layout: LongLayout,
+  handler: RowHandler,
+  onRecord: (rec: CsvRecord) => void,
+  firstLine: number,
+  skipping: boolean,
+): Promise<number> {
+  const { dialect, time, value } = layout;
+  const rec = new CsvRecord(dialect);
+  const edges = handler.edges;
+  const before = edges?.before ?? 0;
+  const after = edges?.after ?? 0;
+  // where time and value are among the edge cells: index from the start, or from the end (<0)
+  const tCell = time < before ? time : time - layout.width;
+  const vCell = value < before ? value : value - layout.width;
+  const fwd = new Int32Array(before + 1);
+  const back = new Int32Array(after + 1);
+  const delim = dialect.delimiter;
+  let line = firstLine;
+  let carry: Buffer | null = null;
+  const it = chunks[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await it.next();
+    if (next.done) break;
+    const buf: Buffer = carry ? Buffer.concat([carry, next.value]) : next.value;
+    let pos = 0;
+    rec.buf = buf;
+    for (;;) {
+      const nl = buf.indexOf(10, pos);
+      if (nl < 0) break;
+      const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (edges && !skipping) {
+        // Find the key run from the edges: `before` delimiters from the start, `after` from the end.
+        let ok = true;
+        fwd[0] = pos;
+        let i = pos;
+        for (let k = 1; k <= before && ok; k++) {
+          while (i < end && buf[i] !== delim && buf[i] !== 34) i++;
+          if (i >= end || buf[i] === 34) ok = false;
+          else fwd[k] = ++i;
+        }
+        back[0] = end;
+        let j = end - 1;
+        for (let k = 1; k <= after && ok; k++) {
+          while (j >= i && buf[j] !== delim && buf[j] !== 34) j--;
+          if (j < i || buf[j] === 34) ok = false;
+          else back[k] = j--;
+        }
+        if (ok) {
+          const keyStart = fwd[before];
+          const keyEnd = back[after];
+          const ts = tCell >= 0 ? fwd[tCell] : back[-tCell] + 1;
+          const te = tCell >= 0 ? fwd[tCell + 1] - 1 : back[-tCell - 1];
+          const vs = vCell >= 0 ? fwd[vCell] : back[-vCell] + 1;
+          const ve = vCell >= 0 ? fwd[vCell + 1] - 1 : back[-vCell - 1];
+          if (keyEnd > keyStart && handler.onKnownKey(buf, keyStart, keyEnd, ts, te, vs, ve)) {
+            line++;
+            pos = nl + 1;
+            continue;
+          }
+        }
+      }
+      let n = 0;
+      let p = pos;
+      let quoted = false;
+      for (let i = pos; i < end; i++) {
+        const c = buf[i];
+        if (c === delim) {
+          if (n + 1 >= rec.start.length) rec.grow();
+          rec.start[n] = p;
+          rec.end[n] = i;
+          rec.flags[n] = 0;
+          n++;
+          p = i + 1;
+        } else if (c === 34) {
+          quoted = true;
+          break;
+        }
+      }
+      if (quoted) {
+        // Hand the rest of the input to the full scanner: it copes with any quoting from here on.
+        const rest = buf.subarray(pos);
+        return line - firstLine + (await scanCsv(prepend(rest, it), dialect, onRecord, line));
+      }
+      if (end > pos || n > 0) {
+        rec.start[n] = p;
+        rec.end[n] = end;
+        rec.flags[n] = 0;
+        rec.n = n + 1;
+        rec.line = line;
+        onRecord(rec);
+        skipping = false;
+      }
+      line++;
+      pos = nl + 1;
+    }
+    carry = pos < buf.length ? Buffer.from(buf.subarray(pos)) : null;
+  }
+  if (carry?.length) return line - firstLine + (await scanCsv(prepend(carry, it), dialect, onRecord, line));
+  return line - firstLine;
+}
+
+async function* prepend(first: Buffer, it: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield first;
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+/** The per-row function: bytes → (series id, t, v), with interning on the key cells' bytes. */
+export interface RowHandler {
+  onRecord(rec: CsvRecord): void;
+  /** Fast path: a row whose key bytes were seen before, given as spans; false when new. */
+  onKnownKey(
+    buf: Buffer,
+    key0: number,
+    key1: number,
+    t0: number,
+    t1: number,
+    v0: number,
+    v1: number,
+  ): boolean;
+  /** Cells before and after the key run when every other cell is the time or the value. */
+  edges: { before: number; after: number } | null;
+}
+
+export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
+  const keyCols = [layout.name, layout.seriesName, ...layout.labels.map((l) => l.col)]
+    .filter((c) => c >= 0)
+    .sort((a, b) => a - b);
+  // Contiguous runs of key columns: each run is one byte span of the row.
+  const runs: [number, number][] = [];
+  for (const c of keyCols) {
+    const last = runs.at(-1);
+    if (last && last[1] === c - 1) last[1] = c;
+    else runs.push([c, c]);
+  }
+  const spans = new Int32Array(Math.max(2, runs.length * 2));
+  const interner = new ByteInterner();
+  const idOf: number[] = [];
+  const tp: ParsedTime = { ms: 0, kind: 'epoch' };
+  const { width, time, value, tz } = layout;
+  let wall = 0;
+  const onRecord = (rec: CsvRecord) => {
+    if (rec.n !== width) {
+      out.bad.add(
+        'width',
+        rec.line,
+        `${rec.n} fields where the header has ${width}: ${rec.raw()}`,
+        'rows with the wrong number of fields were skipped',
+      );
+      return;
+    }
+    const buf = rec.buf;
+    if (!parseTimeBytes(buf, rec.start[time], rec.end[time], tz, tp)) {
+      out.bad.add(
+        'time',
+        rec.line,
+        `"${rec.text(time).slice(0, 60)}" is not a timestamp; row skipped`,
+        'rows whose timestamp could not be read were skipped',
+      );
+      return;
+    }
+    if (tp.kind === 'wall') wall++;
+    const v = parseNumber(buf, rec.start[value], rec.end[value]);
+    if (v === undefined) {
+      out.bad.add(
+        'value',
+        rec.line,
+        `"${rec.text(value).slice(0, 60)}" is not a number; sample skipped`,
+        'values that are not numbers were skipped',
+      );
+      return;
+    }
+    for (let k = 0; k < runs.length; k++) {
+      const a = runs[k][0];
+      const b = runs[k][1];
+      spans[2 * k] = rec.start[a] - (rec.flags[a] & 1);
+      spans[2 * k + 1] = rec.end[b] + (rec.flags[b] & 1);
+    }
+    let id = interner.find(buf, spans, runs.length);
+    if (id < 0) {
+      interner.add(buf, spans, runs.length);
+      id = register(rec);
+      idOf.push(id);
+    } else id = idOf[id];
+    out.add(id, tp.ms, v);
+    if (wall) out.facts.wallTimes = wall;
+  };
+  // The key run is [first, last]; the other cells, time and value, sit before and after it.
+  const edges =
+    runs.length === 1 && width === runs[0][1] - runs[0][0] + 3
+      ? { before: runs[0][0], after: width - 1 - runs[0][1] }
+      : null;
+  const one = new Int32Array(2);
+  const onKnownKey = (
+    buf: Buffer,
+    key0: number,
+    key1: number,
+    t0: number,
+    t1: number,
+    v0: number,
+    v1: number,
+  ): boolean => {
+    one[0] = key0;
+    one[1] = key1;
+    const k = interner.find(buf, one, 1);
+    if (k < 0) return false;
+    // Plain digits in both cells (most exports): read them here, without a call per cell, so
+    // the doubles stay in registers instead of becoming a heap number per sample.
+    let t = 0;
+    let i = t0;
+    if (t1 - t0 <= 15)
+      for (; i < t1; i++) {
+        const d = buf[i] - 48;
+        if (d < 0 || d > 9) break;
+        t = t * 10 + d;
+      }
+    if (i === t1 && t1 > t0) {
+      t = t < 1e11 ? t * 1000 : t < 1e14 ? t : Math.round(t / 1e3);
+    } else {
+      if (!parseTimeBytes(buf, t0, t1, tz, tp)) return false;
+      if (tp.kind === 'wall') {
+        wall++;
+        out.facts.wallTimes = wall;
+      }
+      t = tp.ms;
+    }
+    let v = 0;
+    let j = v0;
+    if (v1 - v0 <= 15)
+      for (; j < v1; j++) {
+        const d = buf[j] - 48;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+      }
+    if (j !== v1 || v1 === v0) {
+      const parsed = parseNumber(buf, v0, v1);
+      if (parsed === undefined) return false;
+      v = parsed;
+    }
+    out.add(idOf[k], t, v);
+    return true;
+  };
+  return { onRecord, onKnownKey, edges };
+
+  function register(rec: CsvRecord): number {
+    const labels: Record<string, string> = {};
+    let name = layout.name >= 0 ? rec.text(layout.name) : '';
+    if (layout.seriesName >= 0) {
+      const text = rec.text(layout.seriesName);
+      const parsed = readSeriesName(text);
+      if (parsed) {
+        name = parsed.name;
+        Object.assign(labels, parsed.labels);
+      } else labels[OPAQUE_LABEL] = text;
+    }
+    for (const l of layout.labels) {
+      const v = rec.text(l.col);
+      // An empty label is no label, in Prometheus as in promql-cli's empty cells.
+      if (v !== '') labels[l.key] = v;
+    }
+    if (labels.__name__ !== undefined) {
+      name ||= labels.__name__;
+      delete labels.__name__;
+    }
+    return out.series(name, labels);
+  }
+}

@@ -1,0 +1,50 @@
+import { InputError } from '../../errors.js';
+import type { Importer } from '../registry.js';
+import { headText } from '../text/decode.js';
+import { JsonSplitError, splitJson } from '../text/json-split.js';
+import { Collector, partOf } from './collector.js';
+import { textChunks } from './common.js';
+import { addJsonSeries } from './json-series.js';
+import { toDataset } from './to-dataset.js';
+
+/**
+ * VictoriaMetrics `/api/v1/export` (formats.md §3.B): JSON lines
+ * `{"metric":{…},"values":[…],"timestamps":[…]}`, raw samples at scrape times, ms timestamps,
+ * `null` for NaN. Lines of one series (reduce_mem_usage, max_rows_per_line) are merged.
+ */
+const importer: Importer = {
+  id: 'victoriametrics-json',
+  title: 'VictoriaMetrics /api/v1/export JSON lines',
+  detect(probe) {
+    if (probe.kind !== 'file') return 0;
+    const s = headText(probe).text.trimStart().slice(0, 65536);
+    return /^\{\s*"metric"\s*:/.test(s) && /"timestamps"\s*:\s*\[/.test(s) ? 0.95 : 0;
+  },
+  async load(opened, ctx) {
+    const path = opened.probe.name;
+    const c = new Collector();
+    let result: Awaited<ReturnType<typeof splitJson>>;
+    try {
+      result = await splitJson(textChunks(opened, ctx), 'sequence', {
+        onElement: (el, line) => addJsonSeries(el, line, c),
+        onBadElement: (line, msg) =>
+          c.bad.add(
+            'json',
+            line,
+            `a line that is not valid JSON (${msg}) was skipped`,
+            'lines that are not valid JSON were skipped',
+          ),
+      });
+    } catch (e) {
+      if (e instanceof JsonSplitError) throw new InputError(path, `is not valid JSON lines: ${e.message}`);
+      throw e;
+    }
+    c.lines = result.lines;
+    return toDataset([partOf(c)], {
+      path,
+      format: 'victoriametrics-json',
+      details: { entries: result.elements, mergedLines: result.elements - c.names.length },
+    });
+  },
+};
+export default importer;

@@ -1,0 +1,102 @@
+import type { CsvDialect } from '../text/csv.js';
+import { scanCsv } from '../text/csv.js';
+import { parseNumber } from '../text/number.js';
+import type { ParsedTime } from '../text/time.js';
+import { parseTimeBytes } from '../text/time.js';
+import type { Collector } from './collector.js';
+import { OPAQUE_LABEL } from './collector.js';
+import { parseFormattedValue } from './formatted-value.js';
+import { readSeriesName } from './series-name.js';
+
+/**
+ * Wide CSV: a time column, then one column per series (Grafana "Download CSV", joined by time or
+ * a single frame; legacy "series as columns"). The header names the series; an empty cell means
+ * the series has no sample at that time.
+ */
+export async function parseWideBody(
+  chunks: AsyncIterable<Buffer>,
+  dialect: CsvDialect,
+  preamble: number,
+  tz: string | undefined,
+  out: Collector,
+): Promise<{ header: string[]; duplicates: string[] }> {
+  let header: string[] = [];
+  let ids: number[] = [];
+  const duplicates: string[] = [];
+  let skip = preamble;
+  let wall = 0;
+  let formatted = 0;
+  const tp: ParsedTime = { ms: 0, kind: 'epoch' };
+  const lines = await scanCsv(chunks, dialect, (rec) => {
+    if (skip > 0) {
+      skip--;
+      return;
+    }
+    if (ids.length === 0 && header.length === 0) {
+      header = rec.texts();
+      ids = registerColumns(header, out, duplicates);
+      return;
+    }
+    if (rec.n > header.length) {
+      out.bad.add(
+        'width',
+        rec.line,
+        `${rec.n} fields where the header has ${header.length}: ${rec.raw()}`,
+        'rows with more fields than the header were skipped',
+      );
+      return;
+    }
+    if (!parseTimeBytes(rec.buf, rec.start[0], rec.end[0], tz, tp)) {
+      out.bad.add(
+        'time',
+        rec.line,
+        `"${rec.text(0).slice(0, 60)}" is not a time; row skipped`,
+        'rows whose time could not be read were skipped',
+      );
+      return;
+    }
+    if (tp.kind === 'wall') wall++;
+    for (let c = 1; c < rec.n; c++) {
+      if (rec.end[c] === rec.start[c]) continue;
+      let v = parseNumber(rec.buf, rec.start[c], rec.end[c]);
+      if (v === undefined) {
+        v = parseFormattedValue(rec.text(c));
+        if (v !== undefined) formatted++;
+      }
+      if (v === undefined) {
+        out.bad.add(
+          'value',
+          rec.line,
+          `column ${c + 1} (${cut(header[c], 80)}): ${cut(rec.text(c), 40)} is not a number; cell skipped`,
+          'cells that are not numbers were skipped',
+        );
+        continue;
+      }
+      out.add(ids[c], tp.ms, v);
+    }
+  });
+  out.lines += lines;
+  if (wall) out.facts.wallTimes = wall;
+  if (formatted) out.facts.formattedValues = formatted;
+  return { header, duplicates };
+}
+
+/** One raw series per value column; repeated opaque headers stay apart as `name #2`. */
+function registerColumns(header: string[], out: Collector, duplicates: string[]): number[] {
+  const ids: number[] = [-1];
+  const seen = new Map<string, number>();
+  for (let c = 1; c < header.length; c++) {
+    const text = header[c];
+    const n = (seen.get(text) ?? 0) + 1;
+    seen.set(text, n);
+    if (n === 2) duplicates.push(text);
+    const parsed = readSeriesName(text);
+    if (parsed) ids.push(out.series(parsed.name, parsed.labels));
+    else ids.push(out.series('', { [OPAQUE_LABEL]: n > 1 ? `${text} #${n}` : text }));
+  }
+  return ids;
+}
+
+function cut(s: string, n: number): string {
+  return JSON.stringify(s.length > n ? `${s.slice(0, n)}…` : s);
+}

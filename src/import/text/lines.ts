@@ -1,0 +1,40 @@
+/**
+ * Streams lines of UTF-8 bytes: calls `onLine(buf, start, end, line)` for each line without its
+ * ending (LF or CRLF), the last line too when the file has no final newline. Lines longer than
+ * `maxLine` bytes are reported through `onTooLong` and skipped.
+ */
+export async function forEachLine(
+  chunks: AsyncIterable<Buffer>,
+  onLine: (buf: Buffer, start: number, end: number, line: number) => void,
+  onTooLong?: (line: number) => void,
+  maxLine = 64 * 1024 * 1024,
+): Promise<number> {
+  let carry: Buffer | null = null;
+  let line = 0;
+  let skipping = false;
+  for await (const chunk of chunks) {
+    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    let pos = 0;
+    for (;;) {
+      const nl = buf.indexOf(10, pos);
+      if (nl < 0) break;
+      line++;
+      if (skipping) skipping = false;
+      else onLine(buf, pos, nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl, line);
+      pos = nl + 1;
+    }
+    carry = pos < buf.length ? buf.subarray(pos) : null;
+    if (carry && carry.length > maxLine) {
+      // Report once, then drop bytes until the next newline.
+      if (!skipping) onTooLong?.(line + 1);
+      skipping = true;
+      carry = null;
+    }
+    if (carry && carry.length < 4096) carry = Buffer.from(carry);
+  }
+  if (carry?.length && !skipping) {
+    line++;
+    onLine(carry, 0, carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length, line);
+  }
+  return line;
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { loadFixture, loadText, MI, samples, T0 } from '../../helpers/exports.js';
+
+const WS = 'container_memory_working_set_bytes';
+const OLD_API = {
+  container: 'api',
+  name: '3b1c5e7f9a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d3e5f7a9b1c3d',
+};
+
+describe('grafana-csv', () => {
+  it('reads "Series joined by time" (Grafana 11, raw) to the same samples as the Prometheus answer', async () => {
+    const csv = await loadFixture('grafana-11-joined-raw.csv');
+    const json = await loadFixture('prometheus-query-range.json');
+    expect(csv.input.format).toBe('grafana-csv');
+    expect(csv.input.details.variant).toBe('Download CSV, series joined by time');
+    expect(csv.table.length).toBe(json.table.length);
+    for (const field of json.table.fields)
+      expect(samples(csv, field, { namespace: 'shop' }), field).toEqual(
+        samples(json, field, { namespace: 'shop' }),
+      );
+  });
+
+  it('reads the UTF-16LE tab-separated Excel mode (Grafana 12.2)', async () => {
+    const ds = await loadFixture('grafana-12-excel-utf16le.csv');
+    expect(ds.input.details.encoding).toMatch(/UTF-16LE/);
+    expect(ds.input.details.delimiter).toBe('TAB');
+    expect(samples(ds, WS, OLD_API)[0]).toEqual([T0, 150 * MI]);
+  });
+
+  it('reads "Formatted data": wall-clock times in --tz, unit values, flagged lossy', async () => {
+    const berlin = await loadFixture('grafana-9-single-formatted-bom.csv', { tz: 'Europe/Berlin' });
+    const exact = samples(await loadFixture('prometheus-query-range.json'), WS, OLD_API);
+    const got = samples(berlin, WS, {});
+    expect(berlin.input.details.lossy).toBe(true);
+    expect(berlin.input.details.bom).toBe(true);
+    expect(berlin.input.details.timeZone).toBe('Europe/Berlin');
+    expect(got.map((p) => p[0])).toEqual(exact.map((p) => p[0]));
+    expect(got[0][1]).toBe(150 * MI); // "150 MiB" is exact
+    for (const [i, [, v]] of got.entries())
+      expect(Math.abs(v - exact[i][1]) / exact[i][1]).toBeLessThan(0.005);
+    expect(berlin.input.warnings.join('\n')).toMatch(/rounded; download again with "Formatted data" off/);
+    // without --tz the times are read as UTC and the user is told
+    const utc = await loadFixture('grafana-9-single-formatted-bom.csv');
+    expect(samples(utc, WS, {})[0][0]).toBe(T0 + 3600_000);
+    expect(utc.input.warnings.join('\n')).toMatch(/no time zone .* read as UTC\. Pass --tz/);
+  });
+
+  it('keeps repeated legend headers apart as opaque series, never as containers', async () => {
+    const ds = await loadFixture('grafana-11-excel-legend-pod.csv');
+    expect(ds.input.details.excelSepLine).toBe(true);
+    expect(ds.table.series).toEqual([
+      'checkout-7d9c',
+      'checkout-7d9c #2',
+      'report-5c8b',
+      'checkout-7d9c #3',
+      'report-5c8b #2',
+      'report-5c8b #3',
+    ]);
+    expect(ds.hints.every((h) => h.labels === undefined)).toBe(true);
+    const w = ds.input.warnings.join('\n');
+    expect(w).toMatch(/repeated column headers \("checkout-7d9c", "report-5c8b"\)/);
+    expect(w).toMatch(/carry no metric name or labels; .*\(Verbose\)/);
+    expect(w).toMatch(/names without labels were kept apart as "name #2"/);
+  });
+
+  it('reads legacy Export CSV (Grafana 6): series as rows with null gaps and offsets, and as columns', async () => {
+    const rows = await loadFixture('grafana-6-legacy-series-as-rows.csv');
+    expect(rows.input.details.variant).toBe('legacy Export CSV, series as rows');
+    expect(samples(rows, WS, OLD_API)[0]).toEqual([T0, 150 * MI]);
+    expect(rows.input.details.emptySamples).toBeGreaterThan(0);
+    const cols = await loadFixture('grafana-6-legacy-series-as-columns.csv');
+    expect(cols.input.details.variant).toBe('legacy Export CSV, series as columns');
+    expect(cols.input.details.excelSepLine).toBe(true);
+    expect(samples(cols, 'container_memory_cache', { container: 'reader' })[0]).toEqual([T0, 700 * MI]);
+  });
+
+  it('counts bad cells and rows with file:line and keeps the rest', async () => {
+    const text =
+      '"Time","container_memory_rss{container=""c"", namespace=""n"", pod=""p""}"\r\n' +
+      '1700000000000,5\r\n' +
+      'yesterday,6\r\n' +
+      '1700000030000,N/A\r\n' +
+      '1700000045000,7,8\r\n' +
+      '1700000060000,9';
+    const ds = await loadText(text, {}, 'panel.csv');
+    expect(samples(ds, 'container_memory_rss', { pod: 'p' })).toEqual([
+      [T0, 5],
+      [T0 + 60_000, 9],
+    ]);
+    expect(ds.input.details.badInput).toBe(3);
+    expect(ds.input.warnings).toEqual([
+      'panel.csv:3: "yesterday" is not a time; row skipped',
+      'panel.csv:4: column 2 ("container_memory_rss{container=\\"c\\", namespace=\\"n\\", pod=\\"p\\"}"): "N/A" is not a number; cell skipped',
+      'panel.csv:5: 3 fields where the header has 2: 1700000045000,7,8',
+    ]);
+  });
+
+  it('reads JS number spellings of raw downloads: NaN, Infinity, exponents, fractional ms (Grafana 7.1)', async () => {
+    const text =
+      '"Time","container_spec_memory_limit_bytes{container=""c"", namespace=""n"", pod=""p""}","container_memory_rss{container=""c"", namespace=""n"", pod=""p""}"\r\n' +
+      '1700000000000.7249,Infinity,1.5e-7\r\n' +
+      '1700000015000,NaN,1e+21\r\n';
+    const ds = await loadText(text, {}, 'raw.csv');
+    expect(samples(ds, 'container_spec_memory_limit_bytes', {})).toEqual([
+      [T0 + 1, Number.POSITIVE_INFINITY],
+    ]);
+    expect(samples(ds, 'container_memory_rss', {})).toEqual([
+      [T0 + 1, 1.5e-7],
+      [T0 + 15000, 1e21],
+    ]);
+    expect(ds.input.details.emptySamples).toBe(1);
+  });
+
+  it('reads very old unquoted Series;Time;Value (Grafana 2–4) and SI-formatted values', async () => {
+    const old = await loadText(
+      'Series;Time;Value\ncontainer_memory_rss{pod="p"};2023-11-14T22:13:20.000Z;1.1\n',
+      {},
+      'old.csv',
+    );
+    expect(old.input.details.variant).toBe('legacy Export CSV, series as rows');
+    expect(samples(old, 'container_memory_rss', { pod: 'p' })).toEqual([[T0, 1.1]]);
+    const si = await loadText(
+      '"Time","container_memory_rss{pod=""p""}"\r\n2023-11-14 22:13:20,1.2 GB\r\n2023-11-14 22:13:35,500 kB\r\n2023-11-14 22:13:50,4.5 Mil',
+      { tz: 'UTC' },
+      'si.csv',
+    );
+    expect(samples(si, 'container_memory_rss', { pod: 'p' }).map((p) => p[1])).toEqual([1.2e9, 500e3, 4.5e6]);
+    expect(si.input.warnings).toHaveLength(1); // lossy; the zone was given
+  });
+
+  it('leaves table frames (Grafana’s own "time","name","value" test) to the long-CSV reader', async () => {
+    const ds = await loadText(
+      '\uFEFFsep=,\r\n"time","name","value"\r\n1700000000000,container_memory_rss,1',
+      {},
+      't.csv',
+    );
+    expect(ds.input.format).toBe('prometheus-csv');
+    expect(samples(ds, 'container_memory_rss', {})).toEqual([[T0, 1]]);
+    // a single series whose legend is "Value" has no name to read: kept, not analysed
+    const single = await loadText('"Time","Value"\r\n1700000000000,5', {}, 'v.csv');
+    expect(single.hints).toEqual([{}]);
+    expect(single.input.warnings.join()).toMatch(/no metric name or labels/);
+  });
+});
