@@ -7,6 +7,8 @@ import type { InputFacts } from './types.js';
 const NODE_LABELS = ['node', 'kubernetes_io_hostname', 'nodename'];
 // A cluster-wide export can name every node; the grouping needs names, not an unbounded list.
 const MAX_NODES = 1000;
+// Enough to tell whether two inputs hold the same containers; an export of a whole cluster is cut.
+const MAX_CONTAINERS = 5000;
 
 /**
  * The grouping facts of one imported input. `model` is that input analysed alone: for captures,
@@ -30,6 +32,15 @@ export function factsOf(ds: Dataset, model: MemModel, file: { size: number; mtim
       if (n) nodes.add(n);
     }
   }
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  for (const e of model.entities) {
+    if (e.role !== 'container') continue;
+    for (const id of e.containerIds) if (ids.size < MAX_CONTAINERS) ids.add(id);
+    if (e.namespace && e.pod && e.container && names.size < MAX_CONTAINERS) {
+      names.add(`${e.namespace}/${e.pod}/${e.container}`);
+    }
+  }
   let start = Number.POSITIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
   const t = ds.table.t;
@@ -43,6 +54,8 @@ export function factsOf(ds: Dataset, model: MemModel, file: { size: number; mtim
     format: ds.input.format,
     kind: ds.kind,
     nodes: [...nodes].sort(),
+    containerIds: [...ids].sort(),
+    containerNames: [...names].sort(),
     start: Number.isFinite(start) ? start : null,
     end: Number.isFinite(end) ? end : null,
     snapshots: ds.kind === 'cgroup' && typeof snapshots === 'number' ? snapshots : null,

@@ -69,7 +69,8 @@ export function groupInputs(facts: readonly InputFacts[]): InputFacts[][] {
     for (const c of captures) {
       const f = facts[c];
       if (!f.nodes.some((n) => nodes.has(n))) continue;
-      if (f.end! >= x.start! - EXPORT_MARGIN_MS && f.start! <= x.end! + EXPORT_MARGIN_MS) uf.union(e, c);
+      if (!(f.end! >= x.start! - EXPORT_MARGIN_MS && f.start! <= x.end! + EXPORT_MARGIN_MS)) continue;
+      if (sharesContainers(x, f)) uf.union(e, c);
     }
   }
   return components(
@@ -88,6 +89,24 @@ export function groupInputs(facts: readonly InputFacts[]): InputFacts[][] {
  */
 export function mayJoinSeries(f: InputFacts): boolean {
   return isSingleSnapshot(f) && nameKey(f.path) !== null;
+}
+
+/**
+ * Whether an export and a capture hold any container in common, compared on what both know:
+ * runtime IDs first (names repeat across incidents: a redeployed pod keeps its name), then
+ * namespace/pod/container. Two inputs with nothing comparable are taken at their node and time.
+ */
+function sharesContainers(a: InputFacts, b: InputFacts): boolean {
+  const pick = (x: InputFacts, y: InputFacts) =>
+    x.containerIds?.length && y.containerIds?.length
+      ? [x.containerIds, y.containerIds]
+      : x.containerNames?.length && y.containerNames?.length
+        ? [x.containerNames, y.containerNames]
+        : null;
+  const pair = pick(a, b);
+  if (!pair) return true;
+  const set = new Set(pair[0]);
+  return pair[1].some((v) => set.has(v));
 }
 
 function isSingleSnapshot(f: InputFacts): boolean {

@@ -15,6 +15,12 @@ export interface InputFacts {
   kind: 'cgroup' | 'metrics';
   /** Node names the input states (capture manifest host, pod nodeName, export node labels), sorted. */
   nodes: string[];
+  /**
+   * Containers the input holds, sorted: runtime container IDs (from cgroup paths and the `id`
+   * label) and namespace/pod/container names. An export joins a capture only if they share one.
+   */
+  containerIds?: string[];
+  containerNames?: string[];
   /** First and last sample time, epoch ms (NaN-free: null when the input holds no samples). */
   start: number | null;
   end: number | null;

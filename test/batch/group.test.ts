@@ -157,11 +157,74 @@ describe('factsOf on a real capture', () => {
       format: 'cgroup-capture',
       kind: 'cgroup',
       nodes: ['fixture-node', 'vm'],
+      containerIds: [
+        '686e2194c74bb61b9a10f49fbb62c0183d0801a54c77723b78e6604fa46b5e1b',
+        '95fdc25a86450d67740f4348d09612ac6438e5f286016a5c695e7f3688a0f16f',
+        'a7e9b9313d19df5b8bdaa1c613add93554761143c4f7ee57b288acee8030d2b6',
+      ],
+      containerNames: [
+        'batch/report-writer-5c8b/reader',
+        'platform/config-server-0/server',
+        'shop/checkout-7d9f/api',
+      ],
       start: Date.parse('2026-11-27T19:16:50Z'),
       end: Date.parse('2026-11-27T19:17:07Z'),
       snapshots: 18,
       size: 114797,
       mtimeMs: 1,
     });
+  });
+});
+
+describe('an export joins only captures that hold one of its containers', () => {
+  const exp = (ids: string[], names: string[] = []) => ({
+    ...exportOf('prom.json', T0, T0 + 60 * MIN, ['node-a']),
+    containerIds: ids,
+    containerNames: names,
+  });
+  const cap = (path: string, ids: string[], names: string[] = []) =>
+    capture(path, T0 + 10 * MIN, {
+      nodes: ['node-a'],
+      snapshots: 10,
+      end: T0 + 20 * MIN,
+      containerIds: ids,
+      containerNames: names,
+    });
+
+  it('compares runtime IDs when both sides have them, even when pod names repeat', () => {
+    const facts = [
+      exp(['aaa'], ['shop/checkout/api']),
+      cap('same-incident.tgz', ['aaa', 'bbb'], ['shop/checkout/api']),
+      // Recorded on the same node at the same time, same pod name, another container instance.
+      cap('other-workload.tgz', ['ccc'], ['shop/checkout/api']),
+    ];
+    expect(paths(groupInputs(facts))).toEqual([['other-workload.tgz'], ['prom.json', 'same-incident.tgz']]);
+  });
+
+  it('falls back to names, then to node and time alone', () => {
+    expect(groupInputs([exp([], ['a/b/c']), cap('x.tgz', [], ['a/b/c'])])).toHaveLength(1);
+    expect(groupInputs([exp([], ['a/b/c']), cap('x.tgz', [], ['a/b/d'])])).toHaveLength(2);
+    expect(groupInputs([exp([], []), cap('x.tgz', ['zzz'])])).toHaveLength(1);
+  });
+});
+
+describe('grouping real inputs', () => {
+  it('joins the Prometheus sample with the capture it was exported from, not with another capture of that node', async () => {
+    const { loadInput } = await import('../../src/import/open.js');
+    const { DEFAULT_READ_LIMITS } = await import('../../src/source/types.js');
+    const samples = new URL('../../samples/', import.meta.url).pathname;
+    const load = (path: string) => loadInput({ path }, { limits: DEFAULT_READ_LIMITS, now: 0 });
+    const facts = async (ds: Awaited<ReturnType<typeof load>>) =>
+      factsOf(ds, analyzeDatasets([ds]).model, { size: 1, mtimeMs: 0 });
+    const exported = await facts(await load(`${samples}prometheus-oom-killed-and-cache-inflated.json`));
+    const source = await facts(await loadFixture('oomAndCache'));
+    const other = await facts(await load(`${samples}v1-oom-killed-leak.tar.gz`));
+    // All three name the same node and overlap in time (recorded on this machine within the hour).
+    expect(exported.nodes).toContain('fixture-node');
+    expect(other.nodes).toContain('fixture-node');
+    const shifted = { ...other, start: source.start, end: source.end };
+    expect(paths(groupInputs([exported, source, shifted]))).toEqual(
+      [[exported.path, source.path].sort(), [shifted.path]].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+    );
   });
 });
