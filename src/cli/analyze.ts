@@ -2,33 +2,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { AnalyzeOptions } from '../analyze.js';
 import { analyze } from '../analyze.js';
-import { UsageError } from '../errors.js';
 import type { InputRef } from '../import/open.js';
 import { resolveInputs, spoolStdin } from '../import/open.js';
-import { isTimeZone } from '../report/format.js';
 import { RENDERERS } from '../report/index.js';
 import { summaryTable } from '../report/summary-table.js';
 import type { AnalysisResult } from '../result.js';
 import { toFindingsJson } from '../result.js';
 import { DEFAULT_READ_LIMITS } from '../source/types.js';
 import { createProgress } from '../util/progress.js';
-import { parseSelector } from '../util/selector.js';
-import type { FailOn } from './options.js';
-import { parseBytesFlag, parseFailOn, parseSet, parseTimeFlag, readConfig } from './options.js';
+import type { AnalysisFlags, FailOn } from './options.js';
+import { resolveAnalysisFlags } from './options.js';
 
-export interface AnalyzeFlags {
+export interface AnalyzeFlags extends AnalysisFlags {
   out?: string;
-  format?: string;
   json?: boolean;
-  since?: string;
-  until?: string;
-  match?: string;
-  tz?: string;
-  vmFormat?: string;
-  config?: string;
-  set?: string[];
-  failOn?: string;
-  maxInputBytes?: string;
   quiet?: boolean;
   interactive?: boolean;
   png?: string;
@@ -41,32 +28,9 @@ export interface Io {
 
 /** `memlens analyze`: returns the exit code (0, or 1 when findings reach --fail-on). */
 export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: Io): Promise<number> {
-  const config = flags.config ? readConfig(flags.config) : {};
-  const failOn: FailOn = parseFailOn(flags.failOn ?? config.failOn ?? 'none');
-  const formats = (flags.format ?? Object.keys(RENDERERS).join(',')).split(',').map((f) => f.trim());
-  for (const f of formats) {
-    if (!RENDERERS[f])
-      throw new UsageError(`--format "${f}" is not one of ${Object.keys(RENDERERS).join(', ')}`);
-  }
-  const maxInputBytes = flags.maxInputBytes
-    ? parseBytesFlag('--max-input-bytes', flags.maxInputBytes)
-    : undefined;
-  const tz = flags.tz ?? config.tz;
-  if (tz !== undefined && !isTimeZone(tz))
-    throw new UsageError(
-      `--tz "${tz}" is not a time zone; use an IANA name like Europe/Berlin, UTC, or an offset like +02:00`,
-    );
-  const match = flags.match ?? config.match;
-  const opts: AnalyzeOptions = {
-    since: flags.since ? parseTimeFlag('--since', flags.since) : undefined,
-    until: flags.until ? parseTimeFlag('--until', flags.until) : undefined,
-    match: match ? parseSelector(match) : undefined,
-    tz,
-    settings: flags.vmFormat ? { vmFormat: flags.vmFormat } : undefined,
-    passOptions: parseSet(flags.set ?? [], structuredClone(config.passes ?? {})),
-    maxInputBytes,
-    progress: createProgress(process.stderr, { quiet: flags.quiet }),
-  };
+  const { failOn, formats, tz, analyze: base } = resolveAnalysisFlags(flags);
+  const maxInputBytes = base.maxInputBytes;
+  const opts: AnalyzeOptions = { ...base, progress: createProgress(process.stderr, { quiet: flags.quiet }) };
   const refs: InputRef[] = [];
   for (const r of await resolveInputs(inputs)) {
     refs.push(

@@ -2,19 +2,15 @@ import { readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { AnalyzeOptions } from '../analyze.js';
 import type { ProgressSink } from '../batch/progress.js';
 import { Progress, progressMode } from '../batch/progress.js';
 import { runBatch } from '../batch/run.js';
 import type { BatchSummary } from '../batch/types.js';
 import { UsageError } from '../errors.js';
 import { resolveInputs } from '../import/open.js';
-import { isTimeZone } from '../report/format.js';
-import { RENDERERS } from '../report/index.js';
-import { parseSelector } from '../util/selector.js';
 import type { AnalyzeFlags, Io } from './analyze.js';
 import type { FailOn } from './options.js';
-import { parseBytesFlag, parseFailOn, parseSet, parseTimeFlag, readConfig } from './options.js';
+import { resolveAnalysisFlags } from './options.js';
 
 export interface BatchFlags extends AnalyzeFlags {
   jobs?: string;
@@ -54,21 +50,10 @@ export async function batchCommand(
   io: Io,
   ctx: BatchContext = ioContext(io),
 ): Promise<number> {
-  const config = flags.config ? readConfig(flags.config) : {};
-  const failOn: FailOn = parseFailOn(flags.failOn ?? config.failOn ?? 'none');
-  const formats = (flags.format ?? Object.keys(RENDERERS).join(',')).split(',').map((f) => f.trim());
-  for (const f of formats) {
-    if (!RENDERERS[f])
-      throw new UsageError(`--format "${f}" is not one of ${Object.keys(RENDERERS).join(', ')}`);
-  }
+  const { failOn, formats, tz, analyze } = resolveAnalysisFlags(flags);
   const jobs = flags.jobs === undefined ? undefined : parseJobs(flags.jobs);
   if (inputs.includes('-'))
     throw new UsageError('batch mode reads files and folders, not stdin; save the input to a file first');
-  const tz = flags.tz ?? config.tz;
-  if (tz !== undefined && !isTimeZone(tz))
-    throw new UsageError(
-      `--tz "${tz}" is not a time zone; use an IANA name like Europe/Berlin, UTC, or an offset like +02:00`,
-    );
   // Each report gets its own charts: --png names a folder inside every report folder.
   if (
     flags.png !== undefined &&
@@ -77,16 +62,6 @@ export async function batchCommand(
     throw new UsageError(
       `--png "${flags.png}": in a batch, give a folder name inside each report folder, like --png png`,
     );
-  const match = flags.match ?? config.match;
-  const analyze: AnalyzeOptions = {
-    since: flags.since ? parseTimeFlag('--since', flags.since) : undefined,
-    until: flags.until ? parseTimeFlag('--until', flags.until) : undefined,
-    match: match ? parseSelector(match) : undefined,
-    tz,
-    passOptions: parseSet(flags.set ?? [], structuredClone(config.passes ?? {})),
-    maxInputBytes: flags.maxInputBytes ? parseBytesFlag('--max-input-bytes', flags.maxInputBytes) : undefined,
-    settings: flags.vmFormat ? { vmFormat: flags.vmFormat } : undefined,
-  };
   const paths = (await resolveInputs(inputs)).map((r) => r.path);
   if (paths.length === 0) throw new UsageError(`no inputs found in ${inputs.join(' ')}`);
   const out = flags.out ?? defaultBatchOut(inputs);

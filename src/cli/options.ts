@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
+import type { AnalyzeOptions } from '../analyze.js';
 import { UsageError } from '../errors.js';
 import type { PassOptions } from '../passes/runner.js';
 import type { OptionValue } from '../passes/types.js';
 import { isTimeZone } from '../report/format.js';
+import { RENDERERS } from '../report/index.js';
+import { parseSelector } from '../util/selector.js';
 import { parseRfc3339, parseUnixSeconds } from '../util/time.js';
 
 export const FAIL_ON = ['critical', 'warning', 'info', 'none'] as const;
@@ -92,4 +95,54 @@ export function checkTimeZone(tz: string | undefined): string | undefined {
       `--tz "${tz}" is not a time zone; use an IANA name like Europe/Berlin, UTC, or an offset like +02:00`,
     );
   return tz;
+}
+
+/** The flags `analyze` and `batch` share: what to analyse and how to judge it. */
+export interface AnalysisFlags {
+  config?: string;
+  failOn?: string;
+  format?: string;
+  since?: string;
+  until?: string;
+  match?: string;
+  tz?: string;
+  vmFormat?: string;
+  set?: string[];
+  maxInputBytes?: string;
+}
+
+export interface ResolvedAnalysisFlags {
+  failOn: FailOn;
+  /** Renderer names, checked against the registry. */
+  formats: string[];
+  tz?: string;
+  analyze: AnalyzeOptions;
+}
+
+/** Flags and --config merged (flags win) and checked: every mistake is a one-line usage error. */
+export function resolveAnalysisFlags(flags: AnalysisFlags): ResolvedAnalysisFlags {
+  const config = flags.config ? readConfig(flags.config) : {};
+  const formats = (flags.format ?? Object.keys(RENDERERS).join(',')).split(',').map((f) => f.trim());
+  for (const f of formats) {
+    if (!RENDERERS[f])
+      throw new UsageError(`--format "${f}" is not one of ${Object.keys(RENDERERS).join(', ')}`);
+  }
+  const tz = checkTimeZone(flags.tz ?? config.tz);
+  const match = flags.match ?? config.match;
+  return {
+    failOn: parseFailOn(flags.failOn ?? config.failOn ?? 'none'),
+    formats,
+    tz,
+    analyze: {
+      since: flags.since ? parseTimeFlag('--since', flags.since) : undefined,
+      until: flags.until ? parseTimeFlag('--until', flags.until) : undefined,
+      match: match ? parseSelector(match) : undefined,
+      tz,
+      settings: flags.vmFormat ? { vmFormat: flags.vmFormat } : undefined,
+      passOptions: parseSet(flags.set ?? [], structuredClone(config.passes ?? {})),
+      maxInputBytes: flags.maxInputBytes
+        ? parseBytesFlag('--max-input-bytes', flags.maxInputBytes)
+        : undefined,
+    },
+  };
 }
