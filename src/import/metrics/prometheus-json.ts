@@ -48,7 +48,7 @@ const importer: Importer = {
     if (meta.status === 'error')
       throw new InputError(
         path,
-        `holds a Prometheus error, not data: ${String(meta.errorType ?? '')} ${String(meta.error ?? '')}`.trim(),
+        `holds a Prometheus error, not data: ${`${String(meta.errorType ?? '')} ${String(meta.error ?? '')}`.trim().slice(0, 300)}. Fix the query (or shorten its range) and export again`,
       );
     if (meta.resultType && meta.resultType !== 'matrix' && meta.resultType !== 'vector')
       throw new InputError(path, `holds a ${String(meta.resultType)} result; export a range query (matrix)`);

@@ -1,5 +1,5 @@
 import type { CsvDialect } from '../text/csv.js';
-import { scanCsv } from '../text/csv.js';
+import { delimiterHint, RecordTooLongError, scanCsv } from '../text/csv.js';
 import { parseNumber } from '../text/number.js';
 import type { ParsedTime } from '../text/time.js';
 import { parseTimeBytes } from '../text/time.js';
@@ -27,7 +27,9 @@ export async function parseWideBody(
   let wall = 0;
   let formatted = 0;
   const tp: ParsedTime = { ms: 0, kind: 'epoch' };
-  const lines = await scanCsv(chunks, dialect, (rec) => {
+  let lines = 0;
+  const scan = scanCsv(chunks, dialect, (rec) => {
+    lines = rec.line;
     if (skip > 0) {
       skip--;
       return;
@@ -41,7 +43,7 @@ export async function parseWideBody(
       out.bad.add(
         'width',
         rec.line,
-        `${rec.n} fields where the header has ${header.length}: ${rec.raw()}`,
+        `${rec.n} fields where the header has ${header.length}${delimiterHint(rec, header.length)}; row skipped: ${rec.raw()}`,
         'rows with more fields than the header were skipped',
       );
       return;
@@ -72,9 +74,16 @@ export async function parseWideBody(
         );
         continue;
       }
-      out.add(ids[c], tp.ms, v);
+      out.take(ids[c], tp.ms, v, rec.line);
     }
   });
+  try {
+    lines = await scan;
+  } catch (e) {
+    if (!(e instanceof RecordTooLongError)) throw e;
+    // What was read before the monster line is kept.
+    out.bad.add('too-long', e.line, e.message, 'lines too long to read');
+  }
   out.lines += lines;
   if (wall) out.facts.wallTimes = wall;
   if (formatted) out.facts.formattedValues = formatted;
