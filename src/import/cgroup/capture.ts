@@ -161,7 +161,7 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
         (p) =>
           warn.add(
             p.reason ? 'negative' : 'number',
-            `${path}:${p.line}: "${p.text.slice(0, 80)}" ${p.reason ?? 'is not a number'}; value skipped`,
+            `${tree.name}: ${path}:${p.line}: "${p.text.slice(0, 80)}" ${p.reason ?? 'is not a number'}; value skipped`,
             p.reason ? 'negative values were skipped' : 'values that are not numbers were skipped',
           ),
       );
@@ -175,7 +175,7 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
     try {
       doc = JSON.parse(data.toString('utf8'));
     } catch (e) {
-      warn.add('json', `${path}: not valid JSON (${(e as Error).message}); file ignored`);
+      warn.add('json', `${tree.name}: ${path}: not valid JSON (${(e as Error).message}); file ignored`);
       return;
     }
     const d = doc as CaptureManifest;
@@ -185,7 +185,11 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
     }
     const md = parseMetadataJson(doc, path);
     if (md) metadata = mergeMetadata(metadata, md);
-    else warn.add('json', `${path}: JSON file is neither kubectl, crictl nor docker output; ignored`);
+    else
+      warn.add(
+        'json',
+        `${tree.name}: ${path}: JSON file is neither kubectl, crictl nor docker output; ignored`,
+      );
   }
 
   const name = tree.name;

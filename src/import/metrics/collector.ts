@@ -155,7 +155,7 @@ export class Collector {
   /** `name{a="b",…}` with the first few labels, for warnings. */
   describe(series: number): string {
     const labels = this.labels[series];
-    const keys = Object.keys(labels);
+    const keys = Object.keys(labels).sort();
     const shown = keys
       .slice(0, 3)
       .map((k) => `${k}="${labels[k].length > 40 ? `${labels[k].slice(0, 40)}…` : labels[k]}"`)

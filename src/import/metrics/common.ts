@@ -41,9 +41,10 @@ export async function* textChunks(opened: OpenedInput, ctx: ImportContext): Asyn
   try {
     for await (const chunk of chunks) {
       if (bytes + (held?.length ?? 0) + chunk.length > max) {
-        if (held) yield pass(held);
+        const part = wholeLines(chunk.subarray(0, Math.max(0, max - bytes - (held?.length ?? 0))));
+        // Without a line end in what may still be read, the line the held chunk ends in is cut.
+        if (held) yield pass(part.length ? held : wholeLines(held));
         held = null;
-        const part = wholeLines(chunk.subarray(0, Math.max(0, max - bytes)));
         if (part.length) yield pass(part);
         opened.stopped = 'limit';
         note(
