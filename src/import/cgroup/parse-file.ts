@@ -31,6 +31,17 @@ const IGNORED = new Set([
   'memory.force_empty',
 ]);
 
+/** Files where the kernel writes "max" for "no limit"; anywhere else "max" is damage. */
+export const MAX_FILES = new Set([
+  'memory.max',
+  'memory.high',
+  'memory.low',
+  'memory.min',
+  'memory.swap.max',
+  'memory.swap.high',
+  'memory.zswap.max',
+]);
+
 /** True for the files a capture is made of. */
 export function isCgroupMemoryFile(name: string): boolean {
   return name.startsWith('memory.') && !IGNORED.has(name);
