@@ -160,7 +160,7 @@ await worker.ready;
 const started = Date.now();
 const counts = new Map();
 const failures = [];
-let n = only >= 0 ? only : 0;
+let n = Math.max(only, 0);
 let peak = 0;
 while (only >= 0 ? n === only : Date.now() - started < seconds * 1000) {
   const c = makeCase(all, n);

@@ -71,20 +71,18 @@ const exportArb = fc
     fc
       .tuple(
         ...containers.map((labels) =>
-          fc
-            .subarray([...METRICS], { minLength: 1 })
-            .chain((metrics) =>
-              fc.tuple(
-                ...metrics.map((metric) =>
-                  fc
-                    .array(fc.option(sampleValue, { nil: null, freq: 4 }), {
-                      minLength: steps,
-                      maxLength: steps,
-                    })
-                    .map((values): Series => ({ metric, labels, values })),
-                ),
+          fc.subarray([...METRICS], { minLength: 1 }).chain((metrics) =>
+            fc.tuple(
+              ...metrics.map((metric) =>
+                fc
+                  .array(fc.option(sampleValue, { nil: null, freq: 4 }), {
+                    minLength: steps,
+                    maxLength: steps,
+                  })
+                  .map((values): Series => ({ metric, labels, values })),
               ),
             ),
+          ),
         ),
       )
       .map((groups) => ({ steps, series: groups.flat().filter((s) => s.values.some((v) => v !== null)) })),
@@ -173,7 +171,9 @@ function contents(ds: Dataset): Record<string, [number, number][]> {
       const key = `${field} ${ds.table.series[s]}`;
       for (let r = ds.table.rowStart[s]; r < ds.table.rowStart[s + 1]; r++) {
         const v = ds.table.columns[f][r];
-        if (!Number.isNaN(v)) (out[key] ??= []).push([ds.table.t[r], v]);
+        if (Number.isNaN(v)) continue;
+        out[key] ??= [];
+        out[key].push([ds.table.t[r], v]);
       }
     }
   });
