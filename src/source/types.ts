@@ -74,8 +74,8 @@ export function linkReason(kind: 'hard' | 'symbolic', target: string): string {
 }
 
 /** Why reading stopped at the read limit. */
-export function limitReason(max: number): string {
-  return `reading stopped after ${max} decompressed bytes, the read limit (--max-input-bytes)`;
+export function limitReason(max: number, unit = 'decompressed bytes'): string {
+  return `reading stopped after ${max} ${unit}, the read limit (--max-input-bytes)`;
 }
 
 /** Normalises an archive path: no './' prefix, no leading '/', no trailing '/'. */

@@ -118,8 +118,9 @@ export class Collector {
    * shares: a time before 2000 or in the future, and a negative or infinite value of a metric
    * that is a size or a count, are reported with their line and skipped. Returns false then.
    */
-  take(series: number, t: number, v: number, line: number): boolean {
-    if (!(t >= EARLIEST_MS && t <= this.latest)) {
+  take(series: number, t: number, v: number, line: number, timeFromInput = true): boolean {
+    // A time memlens chose itself (a snapshot's, for samples without one) is not the input's to blame.
+    if (timeFromInput && !(t >= EARLIEST_MS && t <= this.latest)) {
       this.bad.add(
         'time-range',
         line,

@@ -134,7 +134,7 @@ const importer: Importer = {
           }
           t = snap;
         }
-        c.take(raw, t, pending[i + 1], pending[i + 2]);
+        c.take(raw, t, pending[i + 1], pending[i + 2], false);
       }
     }
     return toDataset([partOf(c)], {

@@ -91,7 +91,7 @@ describe('grafana-csv', () => {
     expect(ds.input.warnings).toEqual([
       'panel.csv:3: "yesterday" is not a time; row skipped',
       'panel.csv:4: column 2 ("container_memory_rss{container=\\"c\\", namespace=\\"n\\", pod=\\"p\\"}"): "N/A" is not a number; cell skipped',
-      'panel.csv:5: 3 fields where the header has 2: 1700000045000,7,8',
+      'panel.csv:5: 3 fields where the header has 2; row skipped: 1700000045000,7,8',
     ]);
   });
 
