@@ -99,7 +99,11 @@ export function dirTree(root: string, limits: ReadLimits = DEFAULT_READ_LIMITS):
             }
             total += f.data.length;
             if (total > limits.maxTotalBytes) {
-              out.error = { message: limitReason(limits.maxTotalBytes, 'bytes'), afterEntry: path, limit: true };
+              out.error = {
+                message: limitReason(limits.maxTotalBytes, 'bytes'),
+                afterEntry: path,
+                limit: true,
+              };
               return false;
             }
             visit(
