@@ -225,6 +225,22 @@ describe('bad exports', () => {
     });
   });
 
+  it('JSON that breaks off into damage keeps the series before it', async () => {
+    const series = (pod: string) =>
+      `{"metric":{"__name__":"container_memory_rss","namespace":"shop","pod":"${pod}","container":"api"},"values":[[1700000000,"7"]]}`;
+    const json = Buffer.from(`[\n${series('a')},\n${series('b')}]]\n,${series('c')}]\n`);
+    expect(await outcome('range.json', json)).toEqual({
+      warnings: [
+        'range.json:3: the JSON is damaged here (an unbalanced "]" at line 3); kept the 2 series read before it. Export it again (was the file cut, or edited by hand?)',
+      ],
+      samples: 2,
+    });
+    expect(await outcome('broken.json', Buffer.from('[]]'))).toEqual({
+      error:
+        'broken.json: is not valid JSON: an unbalanced "]" at line 1. Export it again (was the file cut, or edited by hand?)',
+    });
+  });
+
   it('a JSON envelope with "status":"error" is refused with the error it holds', async () => {
     const json = Buffer.from(
       '{"status":"error","errorType":"execution","error":"query processing would load too many samples into memory in query execution"}',
