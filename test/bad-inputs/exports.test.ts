@@ -62,6 +62,19 @@ describe('bad exports', () => {
     });
   });
 
+  it('a Grafana header of 3 million empty columns costs nothing (it took 5 GB: npm run fuzz)', async () => {
+    const input = Buffer.from(
+      `"Time"${',""'.repeat(3_000_000)}\r\n1700000000000${','.repeat(3_000_000)}\r\n`,
+    );
+    expect(await outcome('panel.csv', input)).toEqual({
+      warnings: [
+        'panel.csv: repeated column headers (""); names without labels were kept apart as "name #2"…, identical metric{labels} names merged',
+        'panel.csv: no samples in this input',
+      ],
+      samples: 0,
+    });
+  });
+
   it('binary garbage is refused, saying what it looks like', async () => {
     const junk = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
     expect(await outcome('export.csv', junk)).toEqual({

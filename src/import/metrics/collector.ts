@@ -104,7 +104,8 @@ export class Collector {
       id = this.names.length;
       this.names.push(name);
       this.labels.push(labels);
-      this.rows.push({ t: new Float64Array(16), v: new Float64Array(16), n: 0 });
+      // Room for samples is made on the first one: a series may never get any.
+      this.rows.push({ t: new Float64Array(0), v: new Float64Array(0), n: 0 });
       this.guard.push(
         LIMIT_METRICS.has(baseMetric(name)) ? LIMIT : name && isKnownMetricName(name) ? FINITE : 0,
       );
@@ -215,7 +216,7 @@ export function partOf(c: Collector) {
 }
 
 function grow(s: SeriesRows): void {
-  const cap = s.t.length * 2;
+  const cap = Math.max(16, s.t.length * 2);
   const t = new Float64Array(cap);
   t.set(s.t);
   s.t = t;

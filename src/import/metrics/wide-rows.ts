@@ -21,7 +21,7 @@ export async function parseWideBody(
   out: Collector,
 ): Promise<{ header: string[]; duplicates: string[] }> {
   let header: string[] = [];
-  let ids: number[] = [];
+  let idOf: ((c: number) => number) | null = null;
   const duplicates: string[] = [];
   let skip = preamble;
   let wall = 0;
@@ -34,9 +34,9 @@ export async function parseWideBody(
       skip--;
       return;
     }
-    if (ids.length === 0 && header.length === 0) {
+    if (idOf === null) {
       header = rec.texts();
-      ids = registerColumns(header, out, duplicates);
+      idOf = columnIds(header, out, duplicates);
       return;
     }
     if (rec.n > header.length) {
@@ -74,7 +74,7 @@ export async function parseWideBody(
         );
         continue;
       }
-      out.take(ids[c], tp.ms, v, rec.line);
+      out.take(idOf(c), tp.ms, v, rec.line);
     }
   });
   try {
@@ -90,20 +90,31 @@ export async function parseWideBody(
   return { header, duplicates };
 }
 
-/** One raw series per value column; repeated opaque headers stay apart as `name #2`. */
-function registerColumns(header: string[], out: Collector, duplicates: string[]): number[] {
-  const ids: number[] = [-1];
+/**
+ * The raw series of each value column, registered when the column's first value is read: a
+ * header of a million empty columns (damage, or a hostile file) costs an array, not a million
+ * series. Repeated opaque headers stay apart as `name #2`.
+ */
+function columnIds(header: string[], out: Collector, duplicates: string[]): (c: number) => number {
+  const nth = new Int32Array(header.length);
   const seen = new Map<string, number>();
   for (let c = 1; c < header.length; c++) {
     const text = header[c];
     const n = (seen.get(text) ?? 0) + 1;
     seen.set(text, n);
+    nth[c] = n;
     if (n === 2) duplicates.push(text);
-    const parsed = readSeriesName(text);
-    if (parsed) ids.push(out.series(parsed.name, parsed.labels));
-    else ids.push(out.series('', { [OPAQUE_LABEL]: n > 1 ? `${text} #${n}` : text }));
   }
-  return ids;
+  const ids = new Int32Array(header.length).fill(-1);
+  return (c) => {
+    if (ids[c] >= 0) return ids[c];
+    const text = header[c];
+    const parsed = readSeriesName(text);
+    ids[c] = parsed
+      ? out.series(parsed.name, parsed.labels)
+      : out.series('', { [OPAQUE_LABEL]: nth[c] > 1 ? `${text} #${nth[c]}` : text });
+    return ids[c];
+  };
 }
 
 function cut(s: string, n: number): string {
