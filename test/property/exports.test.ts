@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
@@ -242,6 +243,34 @@ describe('generated exports', () => {
           } catch (err) {
             expect(err).toBeInstanceOf(InputError);
             expect((err as Error).message).not.toMatch(/[\r\n]/);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('arbitrary bytes after the first line of each format throw nothing but InputError', async () => {
+    const starts = [
+      '{"status":"success","data":{"resultType":"matrix","result":[',
+      '{"metric":{"__name__":"container_memory_rss"},"values":[1],"timestamps":[',
+      'name,timestamp,value,pod\n',
+      '"Time","container_memory_rss{pod=""a""}"\r\n',
+      'container_memory_rss{pod="a"} 1 1700000000000\n',
+      'container_memory_rss{pod="a"} =>\n',
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...starts),
+        fc.uint8Array({ maxLength: 3000 }),
+        fc.boolean(),
+        async (start, bytes, gz) => {
+          const raw = Buffer.concat([Buffer.from(start), Buffer.from(bytes)]);
+          const data = gz ? gzipSync(raw).subarray(0, 10 + (bytes.length % 200)) : raw;
+          try {
+            await loadInput({ path: 'x', data }, CTX);
+          } catch (err) {
+            expect(err).toBeInstanceOf(InputError);
           }
         },
       ),
