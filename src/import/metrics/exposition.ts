@@ -43,73 +43,70 @@ const importer: Importer = {
     const pending: number[] = [];
     let openMetrics = false;
     let timestamped = 0;
-    const lines = await forEachLine(
-      textChunks(opened, ctx),
-      (buf, s, e, line) => {
-        while (s < e && (buf[s] === 32 || buf[s] === 9)) s++;
-        if (s === e) return;
-        if (buf[s] === 35) {
-          // # HELP, # TYPE, # UNIT, # EOF
-          if (e - s >= 5 && buf.toString('latin1', s, Math.min(e, s + 6)).startsWith('# EOF'))
-            openMetrics = true;
-          else if (buf.toString('latin1', s, Math.min(e, s + 7)) === '# UNIT ') openMetrics = true;
-          return;
-        }
-        const end = seriesEnd(buf, s, e);
-        if (end < 0) {
-          bad(line, buf.toString('utf8', s, Math.min(e, s + 100)));
-          return;
-        }
-        spans[0] = s;
-        spans[1] = end;
-        let id = interner.find(buf, spans, 1);
-        if (id < 0) {
-          interner.add(buf, spans, 1);
-          const parsed = parseSeriesName(buf.toString('utf8', s, end));
-          if (!parsed?.name) {
-            idOf.push(-1);
-          } else {
-            const labels: Record<string, string> = {};
-            for (const [k, v] of Object.entries(parsed.labels)) if (v !== '') labels[k] = v;
-            idOf.push(c.series(parsed.name, labels));
-          }
-          id = idOf.length - 1;
-        }
-        const raw = idOf[id];
-        if (raw < 0) {
-          bad(line, buf.toString('utf8', s, Math.min(e, s + 100)));
-          return;
-        }
-        // value, then an optional timestamp, then an optional OpenMetrics exemplar (# …)
-        let p = end;
-        while (p < e && (buf[p] === 32 || buf[p] === 9)) p++;
-        let q = p;
-        while (q < e && buf[q] !== 32 && buf[q] !== 9) q++;
-        const v = parseNumber(buf, p, q);
-        if (v === undefined) {
-          bad(line, buf.toString('utf8', s, Math.min(e, s + 100)));
-          return;
-        }
-        let r = q;
-        while (r < e && (buf[r] === 32 || buf[r] === 9)) r++;
-        let z = r;
-        while (z < e && buf[z] !== 32 && buf[z] !== 9) z++;
-        if (r < e && buf[r] !== 35) {
-          const ts = parseNumber(buf, r, z);
-          if (ts === undefined || !Number.isFinite(ts)) {
-            bad(line, buf.toString('utf8', s, Math.min(e, s + 100)));
-            return;
-          }
-          const t = epochToMs(ts);
-          timestamped++;
-          if (!(maxT[raw] >= t)) maxT[raw] = t;
-          c.take(raw, t, v, line);
+    const onLine = (buf: Buffer, s: number, e: number, line: number): void => {
+      while (s < e && (buf[s] === 32 || buf[s] === 9)) s++;
+      if (s === e) return;
+      if (buf[s] === 35) {
+        // # HELP, # TYPE, # UNIT, # EOF
+        if (e - s >= 5 && buf.toString('latin1', s, Math.min(e, s + 6)).startsWith('# EOF'))
+          openMetrics = true;
+        else if (buf.toString('latin1', s, Math.min(e, s + 7)) === '# UNIT ') openMetrics = true;
+        return;
+      }
+      const end = seriesEnd(buf, s, e);
+      if (end < 0) {
+        bad(line, buf.toString('utf8', s, Math.min(e, s + 100)));
+        return;
+      }
+      spans[0] = s;
+      spans[1] = end;
+      let id = interner.find(buf, spans, 1);
+      if (id < 0) {
+        interner.add(buf, spans, 1);
+        const parsed = parseSeriesName(buf.toString('utf8', s, end));
+        if (!parsed?.name) {
+          idOf.push(-1);
         } else {
-          pending.push(raw, v, line);
+          const labels: Record<string, string> = {};
+          for (const [k, v] of Object.entries(parsed.labels)) if (v !== '') labels[k] = v;
+          idOf.push(c.series(parsed.name, labels));
         }
-      },
-      tooLong(c),
-    );
+        id = idOf.length - 1;
+      }
+      const raw = idOf[id];
+      if (raw < 0) {
+        bad(line, buf.toString('utf8', s, Math.min(e, s + 100)));
+        return;
+      }
+      // value, then an optional timestamp, then an optional OpenMetrics exemplar (# …)
+      let p = end;
+      while (p < e && (buf[p] === 32 || buf[p] === 9)) p++;
+      let q = p;
+      while (q < e && buf[q] !== 32 && buf[q] !== 9) q++;
+      const v = parseNumber(buf, p, q);
+      if (v === undefined) {
+        bad(line, buf.toString('utf8', s, Math.min(e, s + 100)));
+        return;
+      }
+      let r = q;
+      while (r < e && (buf[r] === 32 || buf[r] === 9)) r++;
+      let z = r;
+      while (z < e && buf[z] !== 32 && buf[z] !== 9) z++;
+      if (r < e && buf[r] !== 35) {
+        const ts = parseNumber(buf, r, z);
+        if (ts === undefined || !Number.isFinite(ts)) {
+          bad(line, buf.toString('utf8', s, Math.min(e, s + 100)));
+          return;
+        }
+        const t = epochToMs(ts);
+        timestamped++;
+        if (!(maxT[raw] >= t)) maxT[raw] = t;
+        c.take(raw, t, v, line);
+      } else {
+        pending.push(raw, v, line);
+      }
+    };
+    const lines = await forEachLine(textChunks(opened, ctx), onLine, tooLong(c));
     c.lines = lines;
     const warnings: string[] = [];
     let timeSource = 'sample timestamps';

@@ -27,33 +27,30 @@ const importer: Importer = {
     const path = opened.probe.name;
     const c = new Collector();
     let current = -1;
-    const lines = await forEachLine(
-      textChunks(opened, ctx),
-      (buf, s, e, line) => {
-        if (e === s) return;
-        const text = buf.toString('utf8', s, e);
-        if (HEADER.test(text)) {
-          const name = text.slice(0, -3).trim();
-          const parsed = readSeriesName(name);
-          current = parsed ? c.series(parsed.name, parsed.labels) : c.series('', { [OPAQUE_LABEL]: name });
-          return;
-        }
-        const m = POINT.exec(text);
-        const v = m ? parseNumber(Buffer.from(m[1]), 0, m[1].length) : undefined;
-        const t = m ? Number(m[2]) : Number.NaN;
-        if (!m || current < 0 || v === undefined || !Number.isFinite(t)) {
-          c.bad.add(
-            'line',
-            line,
-            `"${text.slice(0, 80)}" is neither "series =>" nor "value @[time]"; skipped`,
-            'lines that are neither a series header nor a point were skipped',
-          );
-          return;
-        }
-        c.take(current, epochToMs(t), v, line);
-      },
-      tooLong(c),
-    );
+    const onLine = (buf: Buffer, s: number, e: number, line: number): void => {
+      if (e === s) return;
+      const text = buf.toString('utf8', s, e);
+      if (HEADER.test(text)) {
+        const name = text.slice(0, -3).trim();
+        const parsed = readSeriesName(name);
+        current = parsed ? c.series(parsed.name, parsed.labels) : c.series('', { [OPAQUE_LABEL]: name });
+        return;
+      }
+      const m = POINT.exec(text);
+      const v = m ? parseNumber(Buffer.from(m[1]), 0, m[1].length) : undefined;
+      const t = m ? Number(m[2]) : Number.NaN;
+      if (!m || current < 0 || v === undefined || !Number.isFinite(t)) {
+        c.bad.add(
+          'line',
+          line,
+          `"${text.slice(0, 80)}" is neither "series =>" nor "value @[time]"; skipped`,
+          'lines that are neither a series header nor a point were skipped',
+        );
+        return;
+      }
+      c.take(current, epochToMs(t), v, line);
+    };
+    const lines = await forEachLine(textChunks(opened, ctx), onLine, tooLong(c));
     c.lines = lines;
     return toDataset([partOf(c)], { path, format: 'promtool-text' });
   },
