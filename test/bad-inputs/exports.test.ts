@@ -23,6 +23,23 @@ describe('bad exports', () => {
     });
   });
 
+  it('truncated gzip of a one-line JSON answer: the series before the cut are kept', async () => {
+    const series = Array.from(
+      { length: 400 },
+      (_, i) =>
+        `{"metric":{"__name__":"container_memory_rss","namespace":"shop","pod":"p${i}","container":"api"},"values":[[1700000000,"${i * 7919}"],[1700000015,"${i * 104729}"]]}`,
+    );
+    const gz = gzipSync(`{"status":"success","data":{"resultType":"matrix","result":[${series.join(',')}]}}`);
+    expect(await outcome('range.json.gz', gz.subarray(0, Math.floor(gz.length * 0.6)))).toEqual({
+      warnings: [
+        'range.json.gz: the gzip data ends early (truncated) at line 1; kept what was read before it. Copy the file again completely to read the rest',
+        'range.json.gz: the JSON ends early (cut file?); kept the 234 series read',
+        'range.json.gz:1: a series that is not valid JSON (the input ends inside this entry (cut file?)) was skipped',
+      ],
+      samples: 468,
+    });
+  });
+
   it('gzip bomb: reading stops at the limit, what was read is kept', async () => {
     const rows = Array.from({ length: 400_000 }, (_, i) => row(T0 + (i % 4) * 15, 1 << 20));
     const bomb = gzipSync(Buffer.from(HEADER + rows.join('')));

@@ -14,8 +14,14 @@ import { utf8Chunks } from '../text/decode.js';
  * `warnings` say so, with the line where reading stopped, and the last line, cut in two, is
  * dropped rather than read as a shorter number. One chunk is held back to make that possible.
  */
-export async function* textChunks(opened: OpenedInput, ctx: ImportContext): AsyncGenerator<Buffer> {
+export async function* textChunks(
+  opened: OpenedInput,
+  ctx: ImportContext,
+  /** false for JSON: its splitter knows a cut entry by itself, and a whole answer may be one line. */
+  cutLines = true,
+): AsyncGenerator<Buffer> {
   if (!opened.open) throw new InputError(opened.probe.name, 'is not a file');
+  const wholeLines = cutLines ? lastLineEnd : (b: Buffer) => b;
   const name = opened.probe.name;
   const max = ctx.limits.maxTotalBytes;
   // Lines are counted only where data can end early: compressed data (the decoder costs more).
@@ -65,7 +71,7 @@ export async function* textChunks(opened: OpenedInput, ctx: ImportContext): Asyn
     }
     opened.stopped = 'damaged';
     note(
-      `${name}: ${describeStreamError(e, `the ${opened.probe.compression} data`)} ${where()}; kept the ${count ? `${lines} complete lines` : `${bytes} bytes`} before it. ` +
+      `${name}: ${describeStreamError(e, `the ${opened.probe.compression} data`)} ${where()}; kept ${cutLines ? (count ? `the ${lines} complete lines` : `the ${bytes} bytes`) : 'what was read'} before it. ` +
         'Copy the file again completely to read the rest',
     );
     return;
@@ -74,7 +80,7 @@ export async function* textChunks(opened: OpenedInput, ctx: ImportContext): Asyn
 }
 
 /** The bytes up to and including the last newline (a cut line is not read as a shorter one). */
-function wholeLines(b: Buffer): Buffer {
+function lastLineEnd(b: Buffer): Buffer {
   return b.subarray(0, b.lastIndexOf(10) + 1);
 }
 
