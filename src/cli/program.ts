@@ -56,7 +56,10 @@ export function buildProgram(setCode: (code: number) => void, io: Io): Command {
         'none',
       ]),
     )
-    .option('--max-input-bytes <n>', 'stop reading an input after this many decompressed bytes')
+    .option(
+      '--max-input-bytes <n>',
+      'stop reading an input after this many decompressed bytes (default 16 GiB; docs/bad-inputs.md)',
+    )
     .option('-q, --quiet', 'print nothing but errors')
     .option('--each', 'one report per input (or group of inputs) plus an index: same as `memlens batch`')
     .addOption(batchOptions()[0])

@@ -9,11 +9,14 @@ import { InputError, UsageError } from '../errors.js';
 import type { Compression } from '../source/decompress.js';
 import { DecoderUnavailable, decompressor } from '../source/decompress.js';
 import { dirTree } from '../source/dir.js';
+import { describeStreamError } from '../source/stream-error.js';
 import { tarTree } from '../source/tar.js';
 import type { ReadLimits } from '../source/types.js';
 import { DEFAULT_READ_LIMITS } from '../source/types.js';
+import { oneLine } from '../util/one-line.js';
 import { IMPORTERS } from './importers.js';
 import type { ImportContext, Importer, OpenedInput, Probe } from './registry.js';
+import { unknownFormat } from './sniff.js';
 import type { Dataset } from './types.js';
 
 const HEAD_BYTES = 64 * 1024;
@@ -99,9 +102,11 @@ function isTar(head: Buffer): boolean {
   return head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar';
 }
 
-async function readHead(open: () => Readable, max = HEAD_BYTES): Promise<Buffer> {
+/** The first bytes of a stream, and the error that stopped it early, if any. */
+async function readHead(open: () => Readable, max = HEAD_BYTES): Promise<{ head: Buffer; error?: unknown }> {
   const chunks: Buffer[] = [];
   let n = 0;
+  let error: unknown;
   const s = open();
   try {
     for await (const c of s) {
@@ -112,10 +117,11 @@ async function readHead(open: () => Readable, max = HEAD_BYTES): Promise<Buffer>
   } catch (e) {
     if (e instanceof DecoderUnavailable) throw e;
     // A corrupt stream still gives what it had; the importer reports the error in full.
+    error = e;
   } finally {
     s.destroy();
   }
-  return Buffer.concat(chunks).subarray(0, max);
+  return { head: Buffer.concat(chunks).subarray(0, max), error };
 }
 
 /** Opens one input and works out its kind and compression, without reading it all. */
@@ -156,8 +162,16 @@ export async function openInput(
         };
   let head: Buffer;
   try {
-    head = await readHead(open);
+    const read = await readHead(open);
+    head = read.head;
+    // Nothing decoded at all: there is nothing to sniff, and no importer could do better.
+    if (read.error !== undefined && head.length === 0 && compression !== 'none')
+      throw new InputError(
+        name,
+        `cannot be decompressed: ${describeStreamError(read.error, `the ${compression} data`)} at its start. Check that the file was copied completely ("${compression === 'gzip' ? 'gzip' : 'zstd'} -t" tells)`,
+      );
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(name, (e as Error).message, { cause: e });
   }
   if (isTar(head)) {
@@ -198,6 +212,18 @@ export function detectFormat(probe: Probe, importers: readonly Importer[] = IMPO
 
 /** Opens, detects and imports one input. Every failure is an InputError naming the input. */
 export async function loadInput(ref: InputRef, ctx: ImportContext): Promise<Dataset> {
+  try {
+    const ds = await importInput(ref, ctx);
+    // Warnings quote the input: one line each, whatever it holds (see oneLine).
+    ds.input.warnings = ds.input.warnings.map(oneLine);
+    return ds;
+  } catch (e) {
+    if (!(e instanceof InputError) || oneLine(e.message) === e.message) throw e;
+    throw new InputError(oneLine(e.input), oneLine(e.message.slice(e.input.length + 2)), { cause: e });
+  }
+}
+
+async function importInput(ref: InputRef, ctx: ImportContext): Promise<Dataset> {
   let opened: OpenedInput;
   try {
     opened = await openInput(ref, ctx.limits);
@@ -206,18 +232,31 @@ export async function loadInput(ref: InputRef, ctx: ImportContext): Promise<Data
     throw new InputError(ref.path, `cannot be opened: ${(e as Error).message}`, { cause: e });
   }
   const importer = detectFormat(opened.probe);
-  if (!importer) {
-    const tried = IMPORTERS.map((i) => i.title).join('; ');
-    throw new InputError(ref.path, `is in no format memlens knows. Tried: ${tried}.`);
-  }
+  if (!importer)
+    throw new InputError(
+      ref.path,
+      `is in no format memlens knows: ${unknownFormat(opened.probe.head, opened.probe.compression)}`,
+    );
+  let ds: Dataset;
   try {
-    return await importer.load(opened, ctx);
+    ds = await importer.load(opened, ctx);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(ref.path, `could not be read as ${importer.title}: ${(e as Error).message}`, {
       cause: e,
     });
   }
+  const read = opened.warnings ?? [];
+  // Stopped before a single sample: there is nothing to keep, and the reason is the error.
+  if (opened.stopped === 'limit' && ds.table.length === 0)
+    throw new InputError(
+      ref.path,
+      `decompresses to more than ${ctx.limits.maxTotalBytes} bytes (the read limit, --max-input-bytes) with no sample before the limit: a compression bomb? If it really is that large, raise --max-input-bytes`,
+    );
+  if (opened.stopped === 'damaged' && ds.table.length === 0 && read.length)
+    throw new InputError(ref.path, read.at(-1)!.slice(ref.path.length + 2));
+  if (read.length) ds.input.warnings.unshift(...read);
+  return ds;
 }
 
 /** Reads stdin whole (bounded) so it can be sniffed like a file. */

@@ -25,6 +25,13 @@ export interface OpenedInput {
   size?: number;
   /** The file on disk behind a plain-file input (stdin's spool file too), for readers that seek. */
   file?: string;
+  /**
+   * What reading the bytes met below the importer (damaged compression, the size limit, a guessed
+   * encoding), one line each; loadInput puts them first among the dataset's warnings.
+   */
+  warnings?: string[];
+  /** Set when reading stopped before the end: 'limit' (--max-input-bytes) or 'damaged' data. */
+  stopped?: 'limit' | 'damaged';
 }
 
 export interface ImportContext {

@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import type { ReadLimits, TreeEntry, TreeSource, WalkOutcome } from './types.js';
-import { DEFAULT_READ_LIMITS } from './types.js';
+import { DEFAULT_READ_LIMITS, limitReason, linkReason } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -79,7 +79,7 @@ export function dirTree(root: string, limits: ReadLimits = DEFAULT_READ_LIMITS):
               },
               EMPTY,
             );
-            out.skipped.push({ path, reason: `symbolic link to ${linkname} not followed` });
+            out.skipped.push({ path, reason: linkReason('symbolic', linkname) });
           } else if (d.isDirectory()) {
             visit({ path, dir: rel, name: d.name, type: 'directory', size: 0, mtimeMs: 0 }, EMPTY);
             if (!walkDir(path)) return false;
@@ -99,7 +99,11 @@ export function dirTree(root: string, limits: ReadLimits = DEFAULT_READ_LIMITS):
             }
             total += f.data.length;
             if (total > limits.maxTotalBytes) {
-              out.error = { message: `more than ${limits.maxTotalBytes} bytes in total`, afterEntry: path };
+              out.error = {
+                message: limitReason(limits.maxTotalBytes, 'bytes'),
+                afterEntry: path,
+                limit: true,
+              };
               return false;
             }
             visit(

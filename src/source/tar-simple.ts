@@ -4,7 +4,15 @@ import { createGunzip } from 'node:zlib';
 import * as tarStream from 'tar-stream';
 import { describeStreamError } from './stream-error.js';
 import type { ReadLimits, TreeEntry, TreeSource, WalkOutcome } from './types.js';
-import { cleanPath, DEFAULT_READ_LIMITS, isUnsafePath, splitPath } from './types.js';
+import {
+  cleanPath,
+  DEFAULT_READ_LIMITS,
+  isUnsafePath,
+  limitReason,
+  linkReason,
+  splitPath,
+  UNSAFE_PATH,
+} from './types.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -64,7 +72,7 @@ export function tarTreeSimple(
           out.entries++;
           if (isUnsafePath(rawName)) {
             // Nothing is written to disk, so such a name cannot escape; it is still not a capture file.
-            out.skipped.push({ path: rawName, reason: 'path leaves the archive root' });
+            out.skipped.push({ path: rawName, reason: UNSAFE_PATH });
             stream.resume();
             await new Promise<void>((r) => stream.on('end', r));
             continue;
@@ -81,7 +89,7 @@ export function tarTreeSimple(
             if (type === 'symlink' || type === 'link') {
               out.skipped.push({
                 path,
-                reason: `${type === 'link' ? 'hard' : 'symbolic'} link to ${h.linkname} not followed`,
+                reason: linkReason(type === 'link' ? 'hard' : 'symbolic', h.linkname),
               });
             } else if (type === 'file') {
               out.skipped.push({ path, reason: `larger than ${limits.maxEntryBytes} bytes` });
@@ -97,7 +105,7 @@ export function tarTreeSimple(
           const data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
           total += data.length;
           if (total > limits.maxTotalBytes) {
-            out.error = { message: `more than ${limits.maxTotalBytes} decompressed bytes`, afterEntry: last };
+            out.error = { message: limitReason(limits.maxTotalBytes), afterEntry: last, limit: true };
             extract.destroy();
             break;
           }

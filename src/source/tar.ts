@@ -7,7 +7,15 @@ import { describeStreamError } from './stream-error.js';
 import type { TarHeader } from './tar-parser.js';
 import { headerName, TarParser } from './tar-parser.js';
 import type { ReadLimits, TreeEntry, TreeSource, WalkOutcome } from './types.js';
-import { cleanPath, DEFAULT_READ_LIMITS, isUnsafePath, splitPath } from './types.js';
+import {
+  cleanPath,
+  DEFAULT_READ_LIMITS,
+  isUnsafePath,
+  limitReason,
+  linkReason,
+  splitPath,
+  UNSAFE_PATH,
+} from './types.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -63,7 +71,7 @@ export function tarTree(
         }
         const raw = headerName(h);
         if (isUnsafePath(raw)) {
-          out.skipped.push({ path: raw, reason: 'path leaves the archive root' });
+          out.skipped.push({ path: raw, reason: UNSAFE_PATH });
           return;
         }
         // A regular file whose name ends in '/' is how old tars wrote directories.
@@ -82,7 +90,7 @@ export function tarTree(
           entry.linkname = h.linkname;
           out.skipped.push({
             path,
-            reason: `${type === 'link' ? 'hard' : 'symbolic'} link to ${h.linkname} not followed`,
+            reason: linkReason(type === 'link' ? 'hard' : 'symbolic', h.linkname),
           });
         }
         deliver(data, entry);
@@ -121,7 +129,7 @@ export function tarTree(
       const feed = (chunk: Buffer): boolean => {
         parser.push(chunk);
         if (parser.offset > limits.maxTotalBytes) {
-          out.error = { message: `more than ${limits.maxTotalBytes} decompressed bytes`, afterEntry: last };
+          out.error = { message: limitReason(limits.maxTotalBytes), afterEntry: last, limit: true };
           return false;
         }
         // Not `ended`: another archive (the next gzip member of a capture) may follow the marker.

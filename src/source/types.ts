@@ -33,8 +33,8 @@ export type TreeVisitor = (entry: TreeEntry, data: Buffer) => void;
 export interface WalkOutcome {
   /** Entries visited. */
   entries: number;
-  /** Set when the tree could not be read to its end (truncated or corrupt archive). */
-  error?: { message: string; afterEntry: string | null };
+  /** Set when the tree could not be read to its end (truncated or corrupt archive, read limit). */
+  error?: { message: string; afterEntry: string | null; limit?: boolean };
   /** Entries whose contents were not read, with the reason (too large, link, absolute path…). */
   skipped: { path: string; reason: string }[];
 }
@@ -63,6 +63,20 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
   // A 110-pod node captured every 10 s for an hour is ~2.5 GB as a tar stream; 16 GiB is a bomb.
   maxTotalBytes: 16 * 1024 ** 3,
 };
+
+/** Why an entry with `..` or an absolute name was skipped. */
+export const UNSAFE_PATH =
+  'path leaves the archive root; memlens writes no entry anywhere, and a real capture holds no such path: check where this archive came from';
+
+/** Why a link entry was skipped. */
+export function linkReason(kind: 'hard' | 'symbolic', target: string): string {
+  return `${kind} link to ${target} not followed (a capture holds copies of the files, made with cat, not links)`;
+}
+
+/** Why reading stopped at the read limit. */
+export function limitReason(max: number, unit = 'decompressed bytes'): string {
+  return `reading stopped after ${max} ${unit}, the read limit (--max-input-bytes)`;
+}
 
 /** Normalises an archive path: no './' prefix, no leading '/', no trailing '/'. */
 export function cleanPath(p: string): string {

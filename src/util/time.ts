@@ -1,6 +1,7 @@
 /** ISO-8601 UTC with millisecond precision, or null for unknown times. */
 export function iso(ms: number | null | undefined): string | null {
-  if (ms == null || !Number.isFinite(ms)) return null;
+  // Beyond ±8.64e15 ms (year 275760) a Date is invalid and toISOString throws.
+  if (ms == null || !Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return null;
   return new Date(ms).toISOString();
 }
 
@@ -52,7 +53,7 @@ export function formatDuration(ms: number): string {
 
 /** Short wall-clock time in UTC for sentences: "2026-11-27 19:05:48 UTC". */
 export function formatTime(ms: number): string {
-  if (!Number.isFinite(ms)) return '?';
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return '?';
   return `${new Date(ms)
     .toISOString()
     .replace('T', ' ')

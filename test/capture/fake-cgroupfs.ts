@@ -199,8 +199,9 @@ export function v2Files(u: Usage): Record<string, string> {
     active_file: u.activeFile,
     unevictable: 0,
     slab_reclaimable: Math.floor(u.kernel / 2),
-    slab_unreclaimable: u.kernel - Math.floor(u.kernel / 2) - 16384 - 4096 * 8 - 1024,
-    slab: u.kernel - 16384 - 4096 * 8 - 1024,
+    // The kernel prints these unsigned: never below 0, however small the kernel part.
+    slab_unreclaimable: Math.max(0, u.kernel - Math.floor(u.kernel / 2) - 16384 - 4096 * 8 - 1024),
+    slab: Math.max(0, u.kernel - 16384 - 4096 * 8 - 1024),
     workingset_refault_anon: 0,
     workingset_refault_file: 12,
     workingset_activate_anon: 0,

@@ -29,7 +29,11 @@ describe('dirTree', () => {
       { path: 'b/memory.stat', dir: 'b', name: 'memory.stat', type: 'file', data: 'rss 1\n' },
     ]);
     expect(out.skipped).toEqual([
-      { path: 'b/memory.max', reason: 'symbolic link to /etc/passwd not followed' },
+      {
+        path: 'b/memory.max',
+        reason:
+          'symbolic link to /etc/passwd not followed (a capture holds copies of the files, made with cat, not links)',
+      },
     ]);
   });
 
@@ -44,7 +48,11 @@ describe('dirTree', () => {
       sizes.push(d.length),
     );
     expect(out.skipped).toEqual([{ path: 'a', reason: 'larger than 50 bytes' }]);
-    expect(out.error).toEqual({ message: 'more than 15 bytes in total', afterEntry: 'c' });
+    expect(out.error).toEqual({
+      message: 'reading stopped after 15 bytes, the read limit (--max-input-bytes)',
+      afterEntry: 'c',
+      limit: true,
+    });
     expect(sizes).toEqual([0, 10]);
   });
 });

@@ -8,6 +8,7 @@ import type { TreeSource } from '../../source/types.js';
 import type { ImportProgress } from '../../util/progress.js';
 import { iso, parseRfc3339 } from '../../util/time.js';
 import { parseMetadataJson } from '../metadata.js';
+import { EARLIEST_MS, FUTURE_SLACK_MS } from '../time-range.js';
 import type { Dataset, SeriesHint } from '../types.js';
 import { Warnings } from '../types.js';
 import { parseKernelOomLog, placeKills } from './kmsg.js';
@@ -82,6 +83,8 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
   let unnamedFiles = 0;
   const snapshots = new Set<number>();
   const kernelOoms: KernelOomKill[] = [];
+  // The first entry whose values were already read (a snapshot repeated in the archive).
+  let firstDuplicate: string | null = null;
 
   const bytes = new CgroupBytesParser(b);
   // Entries of one folder share their snapshot and cgroup: place each folder once. A folder is
@@ -157,12 +160,13 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
         (field, value) => b.set(row, b.fieldId(field), value),
         (p) =>
           warn.add(
-            'number',
-            `${path}:${p.line}: "${p.text.slice(0, 80)}" is not a number; value skipped`,
-            'values that are not numbers were skipped',
+            p.reason ? 'negative' : 'number',
+            `${tree.name}: ${path}:${p.line}: "${p.text.slice(0, 80)}" ${p.reason ?? 'is not a number'}; value skipped`,
+            p.reason ? 'negative values were skipped' : 'values that are not numbers were skipped',
           ),
       );
     }
+    if (firstDuplicate === null && b.duplicates > 0) firstDuplicate = path;
   });
   report();
 
@@ -171,7 +175,7 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
     try {
       doc = JSON.parse(data.toString('utf8'));
     } catch (e) {
-      warn.add('json', `${path}: not valid JSON (${(e as Error).message}); file ignored`);
+      warn.add('json', `${tree.name}: ${path}: not valid JSON (${(e as Error).message}); file ignored`);
       return;
     }
     const d = doc as CaptureManifest;
@@ -181,16 +185,23 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
     }
     const md = parseMetadataJson(doc, path);
     if (md) metadata = mergeMetadata(metadata, md);
-    else warn.add('json', `${path}: JSON file is neither kubectl, crictl nor docker output; ignored`);
+    else
+      warn.add(
+        'json',
+        `${tree.name}: ${path}: JSON file is neither kubectl, crictl nor docker output; ignored`,
+      );
   }
 
   const name = tree.name;
   if (memoryFiles === 0) {
+    const at = outcome.error?.afterEntry ? ` after entry ${outcome.error.afterEntry}` : ' at its start';
     throw new InputError(
       name,
-      outcome.error
-        ? `cannot be read: ${outcome.error.message}. Check that the file was copied completely.`
-        : 'no cgroup memory files (memory.stat, memory.current, memory.usage_in_bytes…) found. Is this a memlens capture? Make one with scripts/memlens-capture.sh.',
+      outcome.error?.limit
+        ? `cannot be read: ${outcome.error.message}${at}, before any cgroup memory file: a compression bomb? If it really is that large, raise --max-input-bytes.`
+        : outcome.error
+          ? `cannot be read: ${outcome.error.message}${at}. Check that the file was copied completely.`
+          : 'no cgroup memory files (memory.stat, memory.current, memory.usage_in_bytes…) found. Is this a memlens capture? Make one with scripts/memlens-capture.sh.',
     );
   }
   if (emptyFiles === memoryFiles) {
@@ -209,14 +220,18 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
     const after = outcome.error.afterEntry ? ` after entry ${outcome.error.afterEntry}` : '';
     warn.add(
       'truncated',
-      `${name}: ${outcome.error.message}${after}; kept the ${memoryFiles} cgroup files read so far (the last snapshot may be incomplete)`,
+      `${name}: ${outcome.error.message}${after}; kept the ${memoryFiles} cgroup files read so far (the last snapshot may be incomplete). ${
+        outcome.error.limit
+          ? 'If the capture really is that large, raise --max-input-bytes'
+          : 'Copy the file again completely to read the rest'
+      }`,
     );
   }
   for (const s of outcome.skipped) warn.add('skipped', `${name}: entry ${s.path} skipped: ${s.reason}`);
   if (b.duplicates > 0) {
     warn.add(
       'duplicates',
-      `${name}: ${b.duplicates} values were read more than once for the same cgroup and snapshot time (a snapshot repeated in the archive?); the last one read was kept`,
+      `${name}: ${b.duplicates} values were read more than once for the same cgroup and snapshot time, the first in entry ${firstDuplicate} (a snapshot repeated in the archive?); the last one read was kept`,
     );
   }
 
@@ -264,6 +279,13 @@ export async function importCapture(tree: TreeSource, opts: CaptureOptions = {})
     cgroupVersion: versions.get(s) ?? guessVersion(table.fields),
   }));
   const times = [...snapshots].sort((a, b) => a - b);
+  // A capture host's clock that was wrong shifts every snapshot alike: keep them, and say so.
+  const odd = times.filter((t) => t < EARLIEST_MS || t > Date.now() + FUTURE_SLACK_MS);
+  if (odd.length)
+    warn.add(
+      'clock',
+      `${name}: ${odd.length} of ${times.length} snapshot times (first ${iso(odd[0])}) are ${odd[0] < EARLIEST_MS ? 'before the year 2000' : "in the future (after this machine's clock)"}: the capture host's clock was wrong, or the folders were renamed. They were kept as they are; they will not line up with other inputs`,
+    );
   const versionSet = [...new Set(hints.map((h) => h.cgroupVersion))].sort();
   return {
     kind: 'cgroup',

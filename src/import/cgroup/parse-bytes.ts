@@ -1,5 +1,5 @@
 import type { SampleTableBuilder } from '../../model/samples.js';
-import { KEY_VALUE } from './parse-file.js';
+import { KEY_VALUE, MAX_FILES } from './parse-file.js';
 
 /**
  * Parses cgroup memory files straight from bytes into a SampleTableBuilder row: no text decoding,
@@ -61,7 +61,8 @@ export class CgroupBytesParser {
   private single(shape: FileShape, data: Buffer, row: number): boolean {
     const n = data[data.length - 1] === 0x0a ? data.length - 1 : data.length;
     const v = readValue(data, 0, n);
-    if (Number.isNaN(v)) return false;
+    // "max" outside a limit file: the text parser reports it.
+    if (Number.isNaN(v) || (v === Number.POSITIVE_INFINITY && !MAX_FILES.has(shape.name))) return false;
     if (shape.field < 0) shape.field = this.b.fieldId(shape.name);
     this.b.set(row, shape.field, v);
     return true;
@@ -86,7 +87,7 @@ export class CgroupBytesParser {
       let e = i;
       while (e < len && data[e] !== 0x0a) e++;
       const v = readValue(data, i, e);
-      if (Number.isNaN(v)) return false;
+      if (!Number.isFinite(v)) return false;
       if (count === this.fields.length) this.growScratch();
       this.fields[count] = this.keyField(shape, data, ks, ke, -1, -1, line);
       this.values[count] = v;

@@ -10,6 +10,8 @@ export interface ParsedField {
 export interface ParseProblem {
   line: number;
   text: string;
+  /** What is wrong, when it is not "not a number". */
+  reason?: string;
 }
 
 /** Files with one "key value" pair per line. */
@@ -29,6 +31,17 @@ const IGNORED = new Set([
   'memory.force_empty',
 ]);
 
+/** Files where the kernel writes "max" for "no limit"; anywhere else "max" is damage. */
+export const MAX_FILES = new Set([
+  'memory.max',
+  'memory.high',
+  'memory.low',
+  'memory.min',
+  'memory.swap.max',
+  'memory.swap.high',
+  'memory.zswap.max',
+]);
+
 /** True for the files a capture is made of. */
 export function isCgroupMemoryFile(name: string): boolean {
   return name.startsWith('memory.') && !IGNORED.has(name);
@@ -45,15 +58,25 @@ export function parseValue(s: string): number {
 export function parseCgroupFile(
   name: string,
   text: string,
-  emit: (field: string, value: number) => void,
+  emitAny: (field: string, value: number) => void,
   problem: (p: ParseProblem) => void,
 ): void {
+  // The kernel prints sizes and counts unsigned: a negative one is damage, not a value.
+  let at = 0;
+  let atText = '';
+  const emit = (field: string, value: number) => {
+    if (value < 0)
+      problem({ line: at, text: atText, reason: 'is negative, which no cgroup memory value is' });
+    else emitAny(field, value);
+  };
   const lines = text.split('\n');
   if (name === 'memory.pressure') {
     // "some avg10=0.00 avg60=0.00 avg300=0.00 total=12345" — totals in µs, averages in %.
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i].trim();
       if (!line) continue;
+      at = i + 1;
+      atText = line;
       const [kind, ...pairs] = line.split(/\s+/);
       for (const pair of pairs) {
         const eq = pair.indexOf('=');
@@ -68,6 +91,8 @@ export function parseCgroupFile(
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i].trim();
       if (!line) continue;
+      at = i + 1;
+      atText = line;
       const sp = line.indexOf(' ');
       const v = sp > 0 ? parseValue(line.slice(sp + 1).trim()) : Number.NaN;
       if (Number.isNaN(v)) problem({ line: i + 1, text: line });
@@ -79,6 +104,8 @@ export function parseCgroupFile(
   if (!first) return;
   // Single-value files; a multi-line one we do not know is kept per line as name:N.
   if (!first.includes('\n') && !first.includes(' ')) {
+    at = 1;
+    atText = first;
     const v = parseValue(first);
     if (Number.isNaN(v)) problem({ line: 1, text: first });
     else emit(name, v);
@@ -87,6 +114,8 @@ export function parseCgroupFile(
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (!line) continue;
+    at = i + 1;
+    atText = line;
     const parts = line.split(/\s+/);
     const v = parseValue(parts.at(-1)!);
     if (parts.length === 2 && !Number.isNaN(v)) emit(`${name}:${parts[0]}`, v);

@@ -11,6 +11,10 @@ export interface SeriesRows {
   n: number;
 }
 
+import { iso } from '../../util/time.js';
+import { EARLIEST_MS, FUTURE_SLACK_MS } from '../time-range.js';
+import { baseMetric, isKnownMetricName } from './normalise.js';
+
 /** Label under which a parser stores a series name it could not read as metric{labels}. */
 export const OPAQUE_LABEL = '__series__';
 /** Field of samples whose series has no metric name (opaque names, `sum by (pod)` results). */
@@ -61,14 +65,32 @@ export class BadInput {
   }
 }
 
+/** Metrics memlens reads whose samples are byte sizes or counts: never negative, never infinite… */
+const FINITE = 1;
+/** …except limits, where +Inf means "no limit". */
+const LIMIT = 2;
+const LIMIT_METRICS = new Set([
+  'container_spec_memory_limit_bytes',
+  'kube_pod_container_resource_limits',
+  'kube_pod_container_resource_requests',
+  'kube_pod_container_resource_limits_memory_bytes',
+  'kube_pod_container_resource_requests_memory_bytes',
+]);
+
 export class Collector {
   readonly names: string[] = [];
   readonly labels: Record<string, string>[] = [];
   private readonly index = new Map<string, number>();
+  /** Per raw series: what its values may be (0 unknown metric: anything). */
+  private readonly guard: number[] = [];
+  /** Latest sample time taken: this machine's clock, plus a day. */
+  readonly latest = Date.now() + FUTURE_SLACK_MS;
   readonly rows: SeriesRows[] = [];
   readonly bad = new BadInput();
   /** Samples whose value was NaN or missing: no sample, by Prometheus' own rules. */
   empty = 0;
+  /** Line of the first of them (0 when unknown). */
+  emptyLine = 0;
   /** Lines (or entries) read, for line numbers across worker ranges. */
   lines = 0;
   /** Format facts for `inspect` (variant, time kinds, lossy values…). */
@@ -82,10 +104,65 @@ export class Collector {
       id = this.names.length;
       this.names.push(name);
       this.labels.push(labels);
-      this.rows.push({ t: new Float64Array(16), v: new Float64Array(16), n: 0 });
+      // Room for samples is made on the first one: a series may never get any.
+      this.rows.push({ t: new Float64Array(0), v: new Float64Array(0), n: 0 });
+      this.guard.push(
+        LIMIT_METRICS.has(baseMetric(name)) ? LIMIT : name && isKnownMetricName(name) ? FINITE : 0,
+      );
       this.index.set(key, id);
     }
     return id;
+  }
+
+  /**
+   * Adds a sample read at `line` (0 when the format has no lines) after the checks every format
+   * shares: a time before 2000 or in the future, and a negative or infinite value of a metric
+   * that is a size or a count, are reported with their line and skipped. Returns false then.
+   */
+  take(series: number, t: number, v: number, line: number, timeFromInput = true): boolean {
+    // A time memlens chose itself (a snapshot's, for samples without one) is not the input's to blame.
+    if (timeFromInput && !(t >= EARLIEST_MS && t <= this.latest)) {
+      this.bad.add(
+        'time-range',
+        line,
+        `${this.describe(series)}: time ${iso(t) ?? t} is ${t < EARLIEST_MS ? 'before the year 2000' : "in the future (after this machine's clock)"}; sample skipped. Check the clock of the host that wrote it, and that the time column holds times`,
+        'samples at impossible times were skipped',
+      );
+      return false;
+    }
+    if (Number.isNaN(v)) {
+      this.empty++;
+      if (this.emptyLine === 0) this.emptyLine = line;
+      return true;
+    }
+    const g = this.guard[series];
+    if (g && (v < 0 || (v === Number.POSITIVE_INFINITY && g === FINITE))) {
+      this.bad.add(
+        'impossible',
+        line,
+        `${this.describe(series)}: value ${v} at ${iso(t)} is ${v < 0 ? 'negative' : 'infinite'}, which ${this.names[series]} cannot be; sample skipped`,
+        'negative or infinite sizes and counts were skipped',
+      );
+      return false;
+    }
+    this.add(series, t, v);
+    return true;
+  }
+
+  /** True when `take` would add (t, v) to the series without a word: the fast paths' test. */
+  plain(t: number, v: number): boolean {
+    return t >= EARLIEST_MS && t <= this.latest && v >= 0 && v !== Number.POSITIVE_INFINITY;
+  }
+
+  /** `name{a="b",…}` with the first few labels, for warnings. */
+  describe(series: number): string {
+    const labels = this.labels[series];
+    const keys = Object.keys(labels).sort();
+    const shown = keys
+      .slice(0, 3)
+      .map((k) => `${k}="${labels[k].length > 40 ? `${labels[k].slice(0, 40)}…` : labels[k]}"`)
+      .join(',');
+    return `${this.names[series] || '(no name)'}{${shown}${keys.length > 3 ? ',…' : ''}}`;
   }
 
   add(series: number, t: number, v: number): void {
@@ -105,6 +182,17 @@ export class Collector {
   }
 }
 
+/** forEachLine's report of a line too long to read, as a bad-input entry of the collector. */
+export function tooLong(c: Collector): (line: number) => void {
+  return (line) =>
+    c.bad.add(
+      'too-long',
+      line,
+      'this line is longer than 64 MiB, which no export line is (binary data?); skipped',
+      'lines too long to read were skipped',
+    );
+}
+
 /** A stable key for (name, labels), independent of label order. */
 export function seriesKey(name: string, labels: Record<string, string>): string {
   const keys = Object.keys(labels).sort();
@@ -121,13 +209,14 @@ export function partOf(c: Collector) {
     rows: c.rows,
     bad: [...c.bad.kinds],
     empty: c.empty,
+    emptyLine: c.emptyLine,
     lines: c.lines,
     facts: c.facts,
   };
 }
 
 function grow(s: SeriesRows): void {
-  const cap = s.t.length * 2;
+  const cap = Math.max(16, s.t.length * 2);
   const t = new Float64Array(cap);
   t.set(s.t);
   s.t = t;

@@ -1,27 +1,87 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { InputError } from '../../errors.js';
+import { DecoderUnavailable } from '../../source/decompress.js';
+import { describeStreamError } from '../../source/stream-error.js';
 import { iso, parseSnapshotName } from '../../util/time.js';
 import type { ImportContext, OpenedInput } from '../registry.js';
 import { utf8Chunks } from '../text/decode.js';
 
 /**
- * The decompressed, UTF-8 bytes of a plain-file input, stopped at the read limit
- * (`--max-input-bytes`) so a small gzip cannot unpack without end.
+ * The decompressed, UTF-8 bytes of a plain-file input. Reading stops, and what was read is kept,
+ * when the data is damaged (a gzip cut short or corrupt) or passes the read limit
+ * (`--max-input-bytes`, so a small gzip cannot unpack without end): the input's `stopped` and
+ * `warnings` say so, with the line where reading stopped, and the last line, cut in two, is
+ * dropped rather than read as a shorter number. One chunk is held back to make that possible.
  */
-export async function* textChunks(opened: OpenedInput, ctx: ImportContext): AsyncGenerator<Buffer> {
+export async function* textChunks(
+  opened: OpenedInput,
+  ctx: ImportContext,
+  /** false for JSON: its splitter knows a cut entry by itself, and a whole answer may be one line. */
+  cutLines = true,
+): AsyncGenerator<Buffer> {
   if (!opened.open) throw new InputError(opened.probe.name, 'is not a file');
+  const wholeLines = cutLines ? lastLineEnd : (b: Buffer) => b;
+  const name = opened.probe.name;
   const max = ctx.limits.maxTotalBytes;
-  let n = 0;
-  for await (const chunk of utf8Chunks(opened.open())) {
-    n += chunk.length;
-    if (n > max)
-      throw new InputError(
-        opened.probe.name,
-        `decompresses to more than ${max} bytes; if it really is that large, raise --max-input-bytes`,
-      );
-    yield chunk;
+  // Lines are counted only where data can end early: compressed data (the decoder costs more).
+  const count = opened.probe.compression !== 'none';
+  let bytes = 0;
+  let lines = 0;
+  let held: Buffer | null = null;
+  const note = (w: string) => {
+    opened.warnings ??= [];
+    opened.warnings.push(w);
+  };
+  const pass = (b: Buffer): Buffer => {
+    bytes += b.length;
+    if (count) for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) lines++;
+    return b;
+  };
+  const where = () => (count ? `at line ${lines + 1}` : `after byte ${bytes}`);
+  const chunks = utf8Chunks(opened.open(), (enc) =>
+    note(
+      `${name}: the text is ${enc === 'utf16le' ? 'UTF-16LE' : 'UTF-16BE'} without a byte-order mark; it was read as such`,
+    ),
+  );
+  try {
+    for await (const chunk of chunks) {
+      if (bytes + (held?.length ?? 0) + chunk.length > max) {
+        const part = wholeLines(chunk.subarray(0, Math.max(0, max - bytes - (held?.length ?? 0))));
+        // Without a line end in what may still be read, the line the held chunk ends in is cut.
+        if (held) yield pass(part.length ? held : wholeLines(held));
+        held = null;
+        if (part.length) yield pass(part);
+        opened.stopped = 'limit';
+        note(
+          `${name}: reading stopped ${where()}, after ${bytes} decompressed bytes: the read limit (--max-input-bytes ${max}). ` +
+            'The rest was not read; if the input really is that large, raise --max-input-bytes',
+        );
+        return;
+      }
+      if (held) yield pass(held);
+      held = chunk;
+    }
+  } catch (e) {
+    if (e instanceof DecoderUnavailable) throw new InputError(name, e.message, { cause: e });
+    if (held) {
+      const part = wholeLines(held);
+      held = null;
+      if (part.length) yield pass(part);
+    }
+    opened.stopped = 'damaged';
+    note(
+      `${name}: ${describeStreamError(e, `the ${opened.probe.compression} data`)} ${where()}; kept ${cutLines ? (count ? `the ${lines} complete lines` : `the ${bytes} bytes`) : 'what was read'} before it. ` +
+        'Copy the file again completely to read the rest',
+    );
+    return;
   }
+  if (held) yield pass(held);
+}
+
+/** The bytes up to and including the last newline (a cut line is not read as a shorter one). */
+function lastLineEnd(b: Buffer): Buffer {
+  return b.subarray(0, b.lastIndexOf(10) + 1);
 }
 
 /** The warning when wall-clock times were read in an assumed zone. */

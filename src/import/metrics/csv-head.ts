@@ -36,7 +36,8 @@ export function csvHead(probe: Probe, quote: CsvDialect['quote'] = 'rfc4180'): C
       delimiter = sep[1] === '\\t' ? 9 : sep[1].charCodeAt(0);
     }
     const headerLine = lines[preamble] ?? '';
-    delimiter ??= encoding === 'utf16le' ? 9 : guessDelimiter(headerLine);
+    // Grafana's UTF-16 (Excel mode, with a BOM) is always tab-separated; other text says by itself.
+    delimiter ??= encoding === 'utf16le' && bom ? 9 : guessDelimiter(headerLine);
     const dialect: CsvDialect = { delimiter, quote };
     result = {
       dialect,

@@ -4,7 +4,7 @@ import { ByteInterner } from '../text/interner.js';
 import { forEachLine } from '../text/lines.js';
 import { parseNumber } from '../text/number.js';
 import { epochToMs } from '../text/time.js';
-import { Collector, partOf, seriesKey } from './collector.js';
+import { Collector, partOf, seriesKey, tooLong } from './collector.js';
 import { snapshotTime, textChunks } from './common.js';
 import { parseSeriesName } from './series-name.js';
 import { toDataset } from './to-dataset.js';
@@ -43,7 +43,7 @@ const importer: Importer = {
     const pending: number[] = [];
     let openMetrics = false;
     let timestamped = 0;
-    const lines = await forEachLine(textChunks(opened, ctx), (buf, s, e, line) => {
+    const onLine = (buf: Buffer, s: number, e: number, line: number): void => {
       while (s < e && (buf[s] === 32 || buf[s] === 9)) s++;
       if (s === e) return;
       if (buf[s] === 35) {
@@ -101,11 +101,12 @@ const importer: Importer = {
         const t = epochToMs(ts);
         timestamped++;
         if (!(maxT[raw] >= t)) maxT[raw] = t;
-        c.add(raw, t, v);
+        c.take(raw, t, v, line);
       } else {
-        pending.push(raw, v);
+        pending.push(raw, v, line);
       }
-    });
+    };
+    const lines = await forEachLine(textChunks(opened, ctx), onLine, tooLong(c));
     c.lines = lines;
     const warnings: string[] = [];
     let timeSource = 'sample timestamps';
@@ -118,7 +119,7 @@ const importer: Importer = {
         if (!(latest.get(key)! >= t)) latest.set(key, t);
       });
       let snap: number | undefined;
-      for (let i = 0; i < pending.length; i += 2) {
+      for (let i = 0; i < pending.length; i += 3) {
         const raw = pending[i];
         let t = latest.get(seriesKey('', c.labels[raw]));
         if (t === undefined) {
@@ -130,7 +131,7 @@ const importer: Importer = {
           }
           t = snap;
         }
-        c.add(raw, t, pending[i + 1]);
+        c.take(raw, t, pending[i + 1], pending[i + 2], false);
       }
     }
     return toDataset([partOf(c)], {

@@ -24,10 +24,14 @@ const FACTORS: Record<string, number> = {
   t: 1e12,
 };
 
-const RE = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([a-z]+)\s*$/i;
+// One way to match each number: `\d+\.?\d*` could split a run of digits in n ways, and a long
+// cell of digits made the match take seconds (found by npm run fuzz).
+const RE = /^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*([a-z]+)\s*$/i;
 
 /** The value of a formatted cell, or undefined when it is not one. */
 export function parseFormattedValue(text: string): number | undefined {
+  // "1.23 GiB" is a few characters; a long cell is no formatted value.
+  if (text.length > 64) return undefined;
   const m = RE.exec(text);
   if (!m) return undefined;
   const f = FACTORS[m[2].toLowerCase()];

@@ -65,7 +65,7 @@ export function addJsonSeries(el: unknown, line: number, out: Collector): void {
         badSample(out, line, name, labels, [t, vs[i]]);
         continue;
       }
-      out.add(id, epochToMs(t), v);
+      out.take(id, epochToMs(t), v, line);
     }
     return;
   }
@@ -81,7 +81,7 @@ export function addJsonSeries(el: unknown, line: number, out: Collector): void {
       badSample(out, line, name, labels, p);
       continue;
     }
-    out.add(id, epochToMs(t), v);
+    out.take(id, epochToMs(t), v, line);
   }
 }
 

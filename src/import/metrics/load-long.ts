@@ -1,4 +1,3 @@
-import { InputError } from '../../errors.js';
 import {
   canRunParallel,
   PARALLEL_MIN_BYTES,
@@ -7,6 +6,7 @@ import {
   threadCount,
 } from '../parallel/ranges.js';
 import type { ImportContext, OpenedInput } from '../registry.js';
+import { sniffEncoding } from '../text/decode.js';
 import type { Dataset } from '../types.js';
 import { Collector, partOf } from './collector.js';
 import { textChunks, zoneWarning } from './common.js';
@@ -32,12 +32,9 @@ export async function loadLongCsv(opened: OpenedInput, ctx: ImportContext, load:
   const path = opened.probe.name;
   let parts: CollectedPart[];
   let threads = 1;
-  if (opened.size && opened.probe.compression === 'none' && opened.size > ctx.limits.maxTotalBytes)
-    throw new InputError(
-      path,
-      `is larger than ${ctx.limits.maxTotalBytes} bytes; if it really is that large, raise --max-input-bytes`,
-    );
-  const bodyStart = parallelBodyStart(opened, load.skipRecords);
+  // Past --max-input-bytes the streaming reader stops at the limit and says so.
+  const bodyStart =
+    (opened.size ?? 0) > ctx.limits.maxTotalBytes ? -1 : parallelBodyStart(opened, load.skipRecords);
   if (bodyStart >= 0) {
     const file = opened.file!;
     const cuts = await splitAtLines(file, bodyStart, opened.size!, threadCount());
@@ -75,7 +72,7 @@ function parallelBodyStart(opened: OpenedInput, skipRecords: number): number {
   if (probe.kind !== 'file' || probe.compression !== 'none' || !opened.file) return -1;
   if (!size || size < PARALLEL_MIN_BYTES || !canRunParallel()) return -1;
   const head = probe.head;
-  if (head[0] === 0xff || head[0] === 0xfe) return -1;
+  if (sniffEncoding(head).encoding !== 'utf8') return -1;
   let at = 0;
   for (let k = 0; k < skipRecords; k++) {
     const nl = head.indexOf(10, at);

@@ -1,5 +1,12 @@
 import type { CsvDialect } from '../text/csv.js';
-import { CsvRecord, scanCsv } from '../text/csv.js';
+import {
+  CsvRecord,
+  delimiterHint,
+  LONG_RECORD,
+  MAX_RECORD_BYTES,
+  RecordTooLongError,
+  scanCsv,
+} from '../text/csv.js';
 import { ByteInterner } from '../text/interner.js';
 import { parseNumber } from '../text/number.js';
 import type { ParsedTime } from '../text/time.js';
@@ -74,7 +81,15 @@ export async function parseLongBody(
     }
     handler.onRecord(rec);
   };
-  const lines = await scanLines(chunks, layout, handler, onRecord, firstLine, skip > 0);
+  let lines: number;
+  try {
+    lines = await scanLines(chunks, layout, handler, onRecord, firstLine, skip > 0);
+  } catch (e) {
+    if (!(e instanceof RecordTooLongError)) throw e;
+    // What was read before the monster line is kept.
+    out.bad.add('too-long', e.line, e.message, 'lines too long to read');
+    lines = e.line - firstLine;
+  }
   out.lines += lines;
   return lines;
 }
@@ -107,10 +122,21 @@ async function scanLines(
   let line = firstLine;
   let carry: Buffer | null = null;
   const it = chunks[Symbol.asyncIterator]();
+  // As in scanCsv: an unfinished long line waits for as many new bytes as it holds.
+  let waiting: Buffer[] = [];
+  let waitingBytes = 0;
   for (;;) {
     const next = await it.next();
     if (next.done) break;
-    const buf: Buffer = carry ? Buffer.concat([carry, next.value]) : next.value;
+    if (carry && carry.length >= LONG_RECORD && waitingBytes + next.value.length < carry.length) {
+      waiting.push(next.value);
+      waitingBytes += next.value.length;
+      if (carry.length + waitingBytes > MAX_RECORD_BYTES) throw new RecordTooLongError(line);
+      continue;
+    }
+    const buf: Buffer = carry ? Buffer.concat([carry, ...waiting, next.value]) : next.value;
+    waiting = [];
+    waitingBytes = 0;
     let pos = 0;
     rec.buf = buf;
     for (;;) {
@@ -183,7 +209,9 @@ async function scanLines(
       pos = nl + 1;
     }
     carry = pos < buf.length ? Buffer.from(buf.subarray(pos)) : null;
+    if (carry && carry.length > MAX_RECORD_BYTES) throw new RecordTooLongError(line);
   }
+  if (waiting.length) carry = Buffer.concat([carry!, ...waiting]);
   if (carry?.length) return line - firstLine + (await scanCsv(prepend(carry, it), dialect, onRecord, line));
   return line - firstLine;
 }
@@ -236,7 +264,7 @@ export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
       out.bad.add(
         'width',
         rec.line,
-        `${rec.n} fields where the header has ${width}: ${rec.raw()}`,
+        `${rec.n} fields where the header has ${width}${delimiterHint(rec, width)}; row skipped: ${rec.raw()}`,
         'rows with the wrong number of fields were skipped',
       );
       return;
@@ -274,7 +302,7 @@ export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
       id = register(rec);
       idOf.push(id);
     } else id = idOf[id];
-    out.add(id, tp.ms, v);
+    out.take(id, tp.ms, v, rec.line);
     if (wall) out.facts.wallTimes = wall;
   };
   // The key run is [first, last]; the other cells, time and value, sit before and after it.
@@ -306,14 +334,12 @@ export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
         if (d < 0 || d > 9) break;
         t = t * 10 + d;
       }
+    let isWall = false;
     if (i === t1 && t1 > t0) {
       t = t < 1e11 ? t * 1000 : t < 1e14 ? t : Math.round(t / 1e3);
     } else {
       if (!parseTimeBytes(buf, t0, t1, tz, tp)) return false;
-      if (tp.kind === 'wall') {
-        wall++;
-        out.facts.wallTimes = wall;
-      }
+      isWall = tp.kind === 'wall';
       t = tp.ms;
     }
     let v = 0;
@@ -328,6 +354,12 @@ export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
       const parsed = parseNumber(buf, v0, v1);
       if (parsed === undefined) return false;
       v = parsed;
+    }
+    // Anything unusual (NaN, a negative, an impossible time) goes the slow way, which knows the line.
+    if (!out.plain(t, v)) return false;
+    if (isWall) {
+      wall++;
+      out.facts.wallTimes = wall;
     }
     out.add(idOf[k], t, v);
     return true;

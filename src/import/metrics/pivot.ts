@@ -37,7 +37,13 @@ interface Plan {
  * equal times share a row. A second value for the same (series, t, field) counts as a duplicate;
  * the later one (in input order) wins.
  */
-export function pivot(input: PivotInput): { table: SampleTable; duplicates: number; samples: number } {
+export function pivot(input: PivotInput): {
+  table: SampleTable;
+  duplicates: number;
+  /** The first repeated sample, for the warning: output series, time and field. */
+  firstDuplicate?: { series: number; t: number; field: number };
+  samples: number;
+} {
   const { segments, seriesOf, fieldOf, series, fields } = input;
   const members: Member[][] = series.map(() => []);
   segments.forEach((segs, raw) => {
@@ -47,6 +53,7 @@ export function pivot(input: PivotInput): { table: SampleTable; duplicates: numb
     if (m.n > 0) members[o].push(m);
   });
   let duplicates = 0;
+  let firstDuplicate: { series: number; t: number; field: number } | undefined;
   const plans = members.map((ms): Plan => {
     if (ms.length === 0) return { rows: 0 };
     if (sameTimes(ms)) return { rows: ms[0].n, same: ms };
@@ -93,13 +100,17 @@ export function pivot(input: PivotInput): { table: SampleTable; duplicates: numb
         t[row] = p.t[i];
       }
       const col = columns[p.f![i]];
-      if (!Number.isNaN(col[row])) duplicates++;
+      if (!Number.isNaN(col[row])) {
+        duplicates++;
+        firstDuplicate ??= { series: k, t: t[row], field: p.f![i] };
+      }
       col[row] = p.v![i];
     }
   });
   return {
     table: { series, fields, length, seriesOf: seriesOfRow, t, columns, rowStart },
     duplicates,
+    firstDuplicate,
     samples: samples - duplicates,
   };
 }

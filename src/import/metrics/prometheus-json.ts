@@ -27,8 +27,9 @@ const importer: Importer = {
     const c = new Collector();
     const meta: Record<string, unknown> = {};
     let result: Awaited<ReturnType<typeof splitJson>>;
+    let damaged: string | undefined;
     try {
-      result = await splitJson(textChunks(opened, ctx), shape, {
+      result = await splitJson(textChunks(opened, ctx, false), shape, {
         onElement: (el, line) => addJsonSeries(el, line, c),
         onMeta: (k, v) => {
           meta[k] = v;
@@ -42,19 +43,22 @@ const importer: Importer = {
           ),
       });
     } catch (e) {
-      if (e instanceof JsonSplitError) throw new InputError(path, `is not valid JSON: ${e.message}`);
-      throw e;
+      if (!(e instanceof JsonSplitError)) throw e;
+      const kept = damagedJson(path, e, c);
+      if (!kept) throw new InputError(path, `is not valid JSON: ${e.message}. ${AGAIN}`);
+      result = { lines: e.line, elements: c.names.length, complete: false };
+      damaged = kept;
     }
     if (meta.status === 'error')
       throw new InputError(
         path,
-        `holds a Prometheus error, not data: ${String(meta.errorType ?? '')} ${String(meta.error ?? '')}`.trim(),
+        `holds a Prometheus error, not data: ${`${String(meta.errorType ?? '')} ${String(meta.error ?? '')}`.trim().slice(0, 300)}. Fix the query (or shorten its range) and export again`,
       );
     if (meta.resultType && meta.resultType !== 'matrix' && meta.resultType !== 'vector')
       throw new InputError(path, `holds a ${String(meta.resultType)} result; export a range query (matrix)`);
     c.lines = result.lines;
-    const warnings: string[] = [];
-    if (!result.complete)
+    const warnings: string[] = damaged ? [damaged] : [];
+    if (!result.complete && !damaged)
       warnings.push(`${path}: the JSON ends early (cut file?); kept the ${result.elements} series read`);
     if (Array.isArray(meta.warnings))
       for (const w of meta.warnings.slice(0, 5)) warnings.push(`${path}: Prometheus warned: ${String(w)}`);
@@ -80,6 +84,17 @@ const importer: Importer = {
   },
 };
 export default importer;
+
+const AGAIN = 'Export it again (was the file cut, or edited by hand?)';
+
+/**
+ * The warning for JSON that breaks off into damage after some series were read (they are kept),
+ * or undefined when nothing was read before it.
+ */
+export function damagedJson(path: string, e: JsonSplitError, c: Collector): string | undefined {
+  if (!c.rows.some((r) => r.n > 0)) return undefined;
+  return `${path}:${e.line}: the JSON is damaged here (${e.message}); kept the ${c.names.length} series read before it. ${AGAIN}`;
+}
 
 /** The JSON shape from the first bytes; null when it is not Prometheus API JSON. */
 export function shapeOf(head: string): JsonShape | null {

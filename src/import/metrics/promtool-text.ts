@@ -3,7 +3,7 @@ import { headLines } from '../text/decode.js';
 import { forEachLine } from '../text/lines.js';
 import { parseNumber } from '../text/number.js';
 import { epochToMs } from '../text/time.js';
-import { Collector, OPAQUE_LABEL, partOf } from './collector.js';
+import { Collector, OPAQUE_LABEL, partOf, tooLong } from './collector.js';
 import { textChunks } from './common.js';
 import { readSeriesName } from './series-name.js';
 import { toDataset } from './to-dataset.js';
@@ -27,7 +27,7 @@ const importer: Importer = {
     const path = opened.probe.name;
     const c = new Collector();
     let current = -1;
-    const lines = await forEachLine(textChunks(opened, ctx), (buf, s, e, line) => {
+    const onLine = (buf: Buffer, s: number, e: number, line: number): void => {
       if (e === s) return;
       const text = buf.toString('utf8', s, e);
       if (HEADER.test(text)) {
@@ -48,8 +48,9 @@ const importer: Importer = {
         );
         return;
       }
-      c.add(current, epochToMs(t), v);
-    });
+      c.take(current, epochToMs(t), v, line);
+    };
+    const lines = await forEachLine(textChunks(opened, ctx), onLine, tooLong(c));
     c.lines = lines;
     return toDataset([partOf(c)], { path, format: 'promtool-text' });
   },

@@ -13,6 +13,8 @@ export interface CollectedPart {
   rows: SeriesRows[];
   bad: [string, BadKind][];
   empty: number;
+  /** Line of the first NaN or empty value in this part (0 when none or unknown). */
+  emptyLine?: number;
   lines: number;
   facts: Record<string, unknown>;
 }
@@ -41,6 +43,7 @@ export function toDataset(parts: CollectedPart[], info: DatasetInfo): Dataset {
   const bad = new BadInput();
   const segments: SeriesRows[][] = [];
   let empty = 0;
+  let emptyLine = 0;
   let lineOffset = 0;
   const facts: Record<string, unknown> = {};
   for (const p of parts) {
@@ -57,6 +60,7 @@ export function toDataset(parts: CollectedPart[], info: DatasetInfo): Dataset {
       if (p.rows[i].n > 0) segments[id].push(p.rows[i]);
     });
     bad.merge(p.bad, lineOffset);
+    if (!emptyLine && p.emptyLine) emptyLine = p.emptyLine + lineOffset;
     lineOffset += p.lines;
     empty += p.empty;
     for (const [k, v] of Object.entries(p.facts))
@@ -111,7 +115,13 @@ export function toDataset(parts: CollectedPart[], info: DatasetInfo): Dataset {
     fieldOf[r] = f;
   });
   // 3. pivot
-  const { table, duplicates, samples } = pivot({ segments, seriesOf, fieldOf, series, fields });
+  const { table, duplicates, firstDuplicate, samples } = pivot({
+    segments,
+    seriesOf,
+    fieldOf,
+    series,
+    fields,
+  });
   segments.length = 0;
   // 4. words
   const warnings: string[] = [...(info.warnings ?? [])];
@@ -124,6 +134,18 @@ export function toDataset(parts: CollectedPart[], info: DatasetInfo): Dataset {
       `${info.path}: ${opaque} series name${opaque > 1 ? 's' : ''} (e.g. ${opaqueExamples.map((e) => JSON.stringify(e)).join(', ')}) ` +
         'carry no metric name or labels; they were kept as opaque series and are not analysed. ' +
         'Export with the legend left empty (Verbose) so the names read metric{labels}.',
+    );
+  }
+  if (duplicates > 0 && firstDuplicate) {
+    const key = series[firstDuplicate.series];
+    warnings.push(
+      `${info.path}: ${duplicates} sample${duplicates === 1 ? '' : 's'} repeat a series and time read before (first: ${fields[firstDuplicate.field]} ${key.length > 120 ? `${key.slice(0, 120)}…` : key} at ${iso(firstDuplicate.t)}); the value read last was kept. ` +
+        'Was the same data exported twice, or did two queries overlap?',
+    );
+  }
+  if (empty > 0) {
+    warnings.push(
+      `${info.path}${emptyLine ? `:${emptyLine}` : ''}: ${empty === 1 ? 'a sample is' : `${emptyLine ? 'this and ' : ''}${emptyLine ? empty - 1 : empty} more samples are`} NaN or null (Prometheus' "no value": a staleness marker, a division by zero); ${empty === 1 ? 'it counts' : 'they count'} as a gap, not as a number`,
     );
   }
   if (table.length === 0 && bad.total === 0 && opaque === 0) {

@@ -5,6 +5,7 @@ import { JsonSplitError, splitJson } from '../text/json-split.js';
 import { Collector, partOf } from './collector.js';
 import { textChunks } from './common.js';
 import { addJsonSeries } from './json-series.js';
+import { damagedJson } from './prometheus-json.js';
 import { toDataset } from './to-dataset.js';
 
 /**
@@ -24,8 +25,9 @@ const importer: Importer = {
     const path = opened.probe.name;
     const c = new Collector();
     let result: Awaited<ReturnType<typeof splitJson>>;
+    let damaged: string | undefined;
     try {
-      result = await splitJson(textChunks(opened, ctx), 'sequence', {
+      result = await splitJson(textChunks(opened, ctx, false), 'sequence', {
         onElement: (el, line) => addJsonSeries(el, line, c),
         onBadElement: (line, msg) =>
           c.bad.add(
@@ -36,13 +38,20 @@ const importer: Importer = {
           ),
       });
     } catch (e) {
-      if (e instanceof JsonSplitError) throw new InputError(path, `is not valid JSON lines: ${e.message}`);
-      throw e;
+      if (!(e instanceof JsonSplitError)) throw e;
+      damaged = damagedJson(path, e, c);
+      if (!damaged)
+        throw new InputError(
+          path,
+          `is not valid JSON lines: ${e.message}. Export it again (was the file cut, or edited by hand?)`,
+        );
+      result = { lines: e.line, elements: c.names.length, complete: false };
     }
     c.lines = result.lines;
     return toDataset([partOf(c)], {
       path,
       format: 'victoriametrics-json',
+      warnings: damaged ? [damaged] : [],
       details: { entries: result.elements, mergedLines: result.elements - c.names.length },
     });
   },

@@ -1,5 +1,5 @@
 import type { CsvDialect } from '../text/csv.js';
-import { scanCsv } from '../text/csv.js';
+import { delimiterHint, RecordTooLongError, scanCsv } from '../text/csv.js';
 import { parseNumber } from '../text/number.js';
 import type { ParsedTime } from '../text/time.js';
 import { parseTimeBytes } from '../text/time.js';
@@ -21,27 +21,29 @@ export async function parseWideBody(
   out: Collector,
 ): Promise<{ header: string[]; duplicates: string[] }> {
   let header: string[] = [];
-  let ids: number[] = [];
+  let idOf: ((c: number) => number) | null = null;
   const duplicates: string[] = [];
   let skip = preamble;
   let wall = 0;
   let formatted = 0;
   const tp: ParsedTime = { ms: 0, kind: 'epoch' };
-  const lines = await scanCsv(chunks, dialect, (rec) => {
+  let lines = 0;
+  const scan = scanCsv(chunks, dialect, (rec) => {
+    lines = rec.line;
     if (skip > 0) {
       skip--;
       return;
     }
-    if (ids.length === 0 && header.length === 0) {
+    if (idOf === null) {
       header = rec.texts();
-      ids = registerColumns(header, out, duplicates);
+      idOf = columnIds(header, out, duplicates);
       return;
     }
     if (rec.n > header.length) {
       out.bad.add(
         'width',
         rec.line,
-        `${rec.n} fields where the header has ${header.length}: ${rec.raw()}`,
+        `${rec.n} fields where the header has ${header.length}${delimiterHint(rec, header.length)}; row skipped: ${rec.raw()}`,
         'rows with more fields than the header were skipped',
       );
       return;
@@ -72,29 +74,47 @@ export async function parseWideBody(
         );
         continue;
       }
-      out.add(ids[c], tp.ms, v);
+      out.take(idOf(c), tp.ms, v, rec.line);
     }
   });
+  try {
+    lines = await scan;
+  } catch (e) {
+    if (!(e instanceof RecordTooLongError)) throw e;
+    // What was read before the monster line is kept.
+    out.bad.add('too-long', e.line, e.message, 'lines too long to read');
+  }
   out.lines += lines;
   if (wall) out.facts.wallTimes = wall;
   if (formatted) out.facts.formattedValues = formatted;
   return { header, duplicates };
 }
 
-/** One raw series per value column; repeated opaque headers stay apart as `name #2`. */
-function registerColumns(header: string[], out: Collector, duplicates: string[]): number[] {
-  const ids: number[] = [-1];
+/**
+ * The raw series of each value column, registered when the column's first value is read: a
+ * header of a million empty columns (damage, or a hostile file) costs an array, not a million
+ * series. Repeated opaque headers stay apart as `name #2`.
+ */
+function columnIds(header: string[], out: Collector, duplicates: string[]): (c: number) => number {
+  const nth = new Int32Array(header.length);
   const seen = new Map<string, number>();
   for (let c = 1; c < header.length; c++) {
     const text = header[c];
     const n = (seen.get(text) ?? 0) + 1;
     seen.set(text, n);
+    nth[c] = n;
     if (n === 2) duplicates.push(text);
-    const parsed = readSeriesName(text);
-    if (parsed) ids.push(out.series(parsed.name, parsed.labels));
-    else ids.push(out.series('', { [OPAQUE_LABEL]: n > 1 ? `${text} #${n}` : text }));
   }
-  return ids;
+  const ids = new Int32Array(header.length).fill(-1);
+  return (c) => {
+    if (ids[c] >= 0) return ids[c];
+    const text = header[c];
+    const parsed = readSeriesName(text);
+    ids[c] = parsed
+      ? out.series(parsed.name, parsed.labels)
+      : out.series('', { [OPAQUE_LABEL]: nth[c] > 1 ? `${text} #${nth[c]}` : text });
+    return ids[c];
+  };
 }
 
 function cut(s: string, n: number): string {

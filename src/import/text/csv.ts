@@ -18,7 +18,10 @@ export interface CsvDialect {
 
 const QUOTED = 1;
 const ESCAPED = 2;
-const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+/** Longest record read; a longer one is no export's (see RecordTooLongError). */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+/** A record longer than this waits for more data before it is parsed again (see scanCsv). */
+export const LONG_RECORD = 64 * 1024;
 
 export class CsvRecord {
   buf: Buffer = Buffer.alloc(0);
@@ -71,9 +74,12 @@ export class CsvRecord {
   }
 }
 
+/** A record longer than MAX_RECORD_BYTES: no export has one; the rest of the input is not read. */
 export class RecordTooLongError extends Error {
   constructor(readonly line: number) {
-    super(`record at line ${line} is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`);
+    super(
+      `line ${line} is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB, which no export's line is (binary data, or a quote never closed?); the rest was not read`,
+    );
   }
 }
 
@@ -194,8 +200,21 @@ export async function scanCsv(
     }
     return pos;
   };
+  // Chunks that arrived while a long record is unfinished: the record is parsed again only once
+  // as many new bytes have come as it already holds, so a line of many megabytes costs linear
+  // time, not a fresh copy and parse of all of it for every chunk.
+  let waiting: Buffer[] = [];
+  let waitingBytes = 0;
   for await (const chunk of chunks) {
-    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    if (carry && carry.length >= LONG_RECORD && waitingBytes + chunk.length < carry.length) {
+      waiting.push(chunk);
+      waitingBytes += chunk.length;
+      if (carry.length + waitingBytes > MAX_RECORD_BYTES) throw new RecordTooLongError(line);
+      continue;
+    }
+    const buf: Buffer = carry ? Buffer.concat([carry, ...waiting, chunk]) : chunk;
+    waiting = [];
+    waitingBytes = 0;
     const used = step(buf, false);
     if (stopped) return line - firstLine;
     carry = used < buf.length ? buf.subarray(used) : null;
@@ -203,8 +222,25 @@ export async function scanCsv(
     // A carried tail must not pin a whole 64 KiB chunk: copy it when small.
     if (carry && carry.length < 4096) carry = Buffer.from(carry);
   }
+  if (waiting.length) carry = Buffer.concat([carry!, ...waiting]);
   if (carry?.length) step(carry, true);
   return line - firstLine;
+}
+
+const NAMES: Record<number, string> = { 44: '","', 59: '";"', 9: 'TAB', 124: '"|"' };
+
+/**
+ * For a record with the wrong number of cells: the words for another delimiter that splits it
+ * into the header's `width` cells (a file pasted together from exports of two locales), or ''.
+ */
+export function delimiterHint(rec: CsvRecord, width: number): string {
+  const text = rec.raw(64 * 1024);
+  for (const d of [44, 59, 9, 124]) {
+    if (d === rec.dialect.delimiter || !text.includes(String.fromCharCode(d))) continue;
+    if (splitLine(text, { ...rec.dialect, delimiter: d }).length === width)
+      return ` (this row is separated by ${NAMES[d]}, the header by ${NAMES[rec.dialect.delimiter] ?? 'another character'}: export again in one format)`;
+  }
+  return '';
 }
 
 /** Picks the delimiter of a header line: the most frequent of , ; TAB outside quotes. */

@@ -25,7 +25,15 @@ export interface JsonSplitHandlers {
 const MAX_ELEMENT_BYTES = 256 * 1024 * 1024;
 const META_KEYS = new Set(['status', 'error', 'errorType', 'resultType', 'warnings', 'infos']);
 
-export class JsonSplitError extends Error {}
+/** JSON that cannot be followed any further; `line` is where (1-based). */
+export class JsonSplitError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+  }
+}
 
 export async function splitJson(
   chunks: AsyncIterable<Buffer>,
@@ -146,7 +154,8 @@ export async function splitJson(
         case 93: // ]
           if (depth === targetDepth && c === 93 && shape === 'envelope') targetDepth = -1;
           depth--;
-          if (depth < 0) throw new JsonSplitError(`unbalanced "${String.fromCharCode(c)}" at line ${line}`);
+          if (depth < 0)
+            throw new JsonSplitError(`an unbalanced "${String.fromCharCode(c)}" at line ${line}`, line);
           if (capDepth >= 0 && depth === capDepth) endCapture(buf, i + 1);
           expectKey = false;
           break;
@@ -180,7 +189,7 @@ export async function splitJson(
       capParts.push(buf.subarray(capStart));
       capBytes += len - capStart;
       if (capBytes > MAX_ELEMENT_BYTES)
-        throw new JsonSplitError(`one entry starting at line ${capLine} is larger than 256 MiB`);
+        throw new JsonSplitError(`one entry starting at line ${capLine} is larger than 256 MiB`, capLine);
     }
     if (keyParts) {
       keyParts.push(buf.subarray(keyStart));

@@ -12,8 +12,23 @@ export async function forEachLine(
   let carry: Buffer | null = null;
   let line = 0;
   let skipping = false;
+  // A long unfinished line collects chunks without a newline instead of being copied with each.
+  let waiting: Buffer[] = [];
+  let waitingBytes = 0;
   for await (const chunk of chunks) {
-    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    if (
+      carry &&
+      carry.length >= 64 * 1024 &&
+      chunk.indexOf(10) < 0 &&
+      carry.length + waitingBytes + chunk.length <= maxLine
+    ) {
+      waiting.push(chunk);
+      waitingBytes += chunk.length;
+      continue;
+    }
+    const buf: Buffer = carry ? Buffer.concat([carry, ...waiting, chunk]) : chunk;
+    waiting = [];
+    waitingBytes = 0;
     let pos = 0;
     for (;;) {
       const nl = buf.indexOf(10, pos);
@@ -32,6 +47,7 @@ export async function forEachLine(
     }
     if (carry && carry.length < 4096) carry = Buffer.from(carry);
   }
+  if (waiting.length) carry = Buffer.concat([carry!, ...waiting]);
   if (carry?.length && !skipping) {
     line++;
     onLine(carry, 0, carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length, line);

@@ -62,7 +62,7 @@ describe('prometheus-csv', () => {
       'bad.csv:7: "oops" is not a number; sample skipped',
       'bad.csv:9: "oops" is not a number; sample skipped',
       'bad.csv:11: "oops" is not a number; sample skipped',
-      'bad.csv:12: 2 fields where the header has 4: container_memory_rss,1700000150',
+      'bad.csv:12: 2 fields where the header has 4; row skipped: container_memory_rss,1700000150',
     ]);
   });
 

@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest';
+import { loadInput } from '../../src/import/open.js';
+import { CTX, exportBytes, gzipSync, limits, outcome } from './helpers.js';
+
+/**
+ * The catalogue of bad exports (test/bad-inputs/README.md): one test per case, each with the
+ * exact line memlens prints.
+ */
+const HEADER = 'name,timestamp,value,namespace,pod,container\n';
+const row = (t: number, v: string | number, pod = 'api-0', metric = 'container_memory_usage_bytes') =>
+  `${metric},${t},${v},shop,${pod},api\n`;
+const T0 = 1_700_000_000;
+const csv = (...rows: string[]) => Buffer.from(HEADER + rows.join(''));
+
+describe('bad exports', () => {
+  it('truncated gzip: keeps the complete lines before the cut and names the line', async () => {
+    const gz = gzipSync(exportBytes('query-csv-py.csv'));
+    expect(await outcome('query.csv.gz', gz.subarray(0, Math.floor(gz.length / 2)))).toMatchObject({
+      warnings: [
+        'query.csv.gz: the gzip data ends early (truncated) at line 411; kept the 410 complete lines before it. Copy the file again completely to read the rest',
+      ],
+      samples: 409,
+    });
+  });
+
+  it('truncated gzip of a one-line JSON answer: the series before the cut are kept', async () => {
+    const series = Array.from(
+      { length: 400 },
+      (_, i) =>
+        `{"metric":{"__name__":"container_memory_rss","namespace":"shop","pod":"p${i}","container":"api"},"values":[[1700000000,"${i * 7919}"],[1700000015,"${i * 104729}"]]}`,
+    );
+    const gz = gzipSync(`{"status":"success","data":{"resultType":"matrix","result":[${series.join(',')}]}}`);
+    expect(await outcome('range.json.gz', gz.subarray(0, Math.floor(gz.length * 0.6)))).toEqual({
+      warnings: [
+        'range.json.gz: the gzip data ends early (truncated) at line 1; kept what was read before it. Copy the file again completely to read the rest',
+        'range.json.gz: the JSON ends early (cut file?); kept the 234 series read',
+        'range.json.gz:1: a series that is not valid JSON (the input ends inside this entry (cut file?)) was skipped',
+      ],
+      samples: 468,
+    });
+  });
+
+  it('gzip bomb: reading stops at the limit, what was read is kept', async () => {
+    const rows = Array.from({ length: 400_000 }, (_, i) => row(T0 + (i % 4) * 15, 1 << 20));
+    const bomb = gzipSync(Buffer.from(HEADER + rows.join('')));
+    expect(bomb.length).toBeLessThan(1 << 20);
+    expect(await outcome('bomb.csv.gz', bomb, limits(1 << 20))).toMatchObject({
+      warnings: [
+        'bomb.csv.gz: reading stopped at line 16645, after 1048554 decompressed bytes: the read limit (--max-input-bytes 1048576). The rest was not read; if the input really is that large, raise --max-input-bytes',
+        'bomb.csv.gz: 16639 samples repeat a series and time read before (first: container_memory_usage_bytes {container="api",namespace="shop",pod="api-0"} at 2023-11-14T22:13:20.000Z); the value read last was kept. Was the same data exported twice, or did two queries overlap?',
+      ],
+      samples: 4,
+    });
+  });
+
+  it('gzip bomb with nothing but the header before the limit is an error', async () => {
+    const bomb = gzipSync(Buffer.concat([Buffer.from(HEADER), Buffer.alloc(64 << 20)]));
+    expect(await outcome('bomb.csv.gz', bomb, limits(1 << 20))).toEqual({
+      error:
+        'bomb.csv.gz: decompresses to more than 1048576 bytes (the read limit, --max-input-bytes) with no sample before the limit: a compression bomb? If it really is that large, raise --max-input-bytes',
+    });
+  });
+
+  it('a single line over 1 MB is skipped with its line number; the rows around it are read', async () => {
+    const input = csv(row(T0, 1), `${'x'.repeat(3 << 20)}\n`, row(T0 + 15, 2));
+    expect(await outcome('long.csv', input)).toEqual({
+      warnings: [`long.csv:3: 1 fields where the header has 6; row skipped: ${'x'.repeat(120)}…`],
+      samples: 2,
+    });
+  });
+
+  it('a line over 64 MiB ends reading there; the rows before it are kept', async () => {
+    const input = Buffer.concat([csv(row(T0, 1), row(T0 + 15, 2)), Buffer.alloc(65 << 20, 0x41)]);
+    expect(await outcome('huge.csv', input)).toEqual({
+      warnings: [
+        "huge.csv:4: line 4 is longer than 64 MiB, which no export's line is (binary data, or a quote never closed?); the rest was not read",
+      ],
+      samples: 2,
+    });
+  });
+
+  it('a Grafana header of 3 million empty columns costs nothing (it took 5 GB: npm run fuzz)', async () => {
+    const input = Buffer.from(
+      `"Time"${',""'.repeat(3_000_000)}\r\n1700000000000${','.repeat(3_000_000)}\r\n`,
+    );
+    expect(await outcome('panel.csv', input)).toEqual({
+      warnings: [
+        'panel.csv: repeated column headers (""); names without labels were kept apart as "name #2"…, identical metric{labels} names merged',
+        'panel.csv: no samples in this input',
+      ],
+      samples: 0,
+    });
+  });
+
+  it('binary garbage is refused, saying what it looks like', async () => {
+    const junk = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
+    expect(await outcome('export.csv', junk)).toEqual({
+      error:
+        'export.csv: is in no format memlens knows: it is binary data (416 of its first 4096 bytes are not text). memlens reads cgroup captures (.tar, .tar.gz, .tar.zst or a folder) and Prometheus, Grafana and VictoriaMetrics exports; docs/exports.md lists them and how to make them',
+    });
+  });
+
+  it('an HTML page saved in place of the export is named as such', async () => {
+    const page = Buffer.from(
+      '<!DOCTYPE html>\n<html><head><title>Grafana</title></head><body>Sign in</body></html>\n',
+    );
+    expect(await outcome('panel.csv', page)).toEqual({
+      error:
+        'panel.csv: is in no format memlens knows: it is an HTML page (a login or error page saved in place of the export?). Export again and check that the file holds the data',
+    });
+  });
+
+  it('an empty file is refused', async () => {
+    expect(await outcome('empty.csv', Buffer.alloc(0))).toEqual({
+      error:
+        'empty.csv: is in no format memlens knows: it is empty (0 bytes). Check that the file was written completely',
+    });
+  });
+
+  it('UTF-16 without a byte-order mark is read like its UTF-8 original, and said', async () => {
+    const text = exportBytes('query-csv-py.csv').toString('utf8');
+    const utf8 = await loadInput({ path: 'q.csv', data: Buffer.from(text) }, CTX);
+    const utf16 = await loadInput({ path: 'q16.csv', data: Buffer.from(text, 'utf16le') }, CTX);
+    expect(utf16.input.warnings).toEqual([
+      'q16.csv: the text is UTF-16LE without a byte-order mark; it was read as such',
+    ]);
+    expect(utf16.table).toEqual(utf8.table);
+    const be = Buffer.from(text, 'utf16le').swap16();
+    const utf16be = await loadInput({ path: 'be.csv', data: be }, CTX);
+    expect(utf16be.input.warnings).toEqual([
+      'be.csv: the text is UTF-16BE without a byte-order mark; it was read as such',
+    ]);
+    expect(utf16be.table).toEqual(utf8.table);
+  });
+
+  it('mixed delimiters: the row is skipped and the other delimiter named', async () => {
+    const input = csv(row(T0, 1), row(T0 + 15, 2).replace(/,/g, ';'), row(T0 + 30, 3));
+    expect(await outcome('mixed.csv', input)).toEqual({
+      warnings: [
+        'mixed.csv:3: 1 fields where the header has 6 (this row is separated by ";", the header by ",": export again in one format); row skipped: container_memory_usage_bytes;1700000015;2;shop;api-0;api',
+      ],
+      samples: 2,
+    });
+  });
+
+  it('negative and non-numeric values are skipped with their line', async () => {
+    const input = csv(row(T0, 1), row(T0 + 15, -4096), row(T0 + 30, '12 MB'), row(T0 + 45, 'abc'));
+    expect(await outcome('values.csv', input)).toEqual({
+      warnings: [
+        'values.csv:3: container_memory_usage_bytes{container="api",namespace="shop",pod="api-0"}: value -4096 at 2023-11-14T22:13:35.000Z is negative, which container_memory_usage_bytes cannot be; sample skipped',
+        'values.csv:4: "12 MB" is not a number; sample skipped',
+        'values.csv:5: "abc" is not a number; sample skipped',
+      ],
+      samples: 1,
+    });
+  });
+
+  it('a negative value of a metric memlens does not read is kept as it is', async () => {
+    const input = csv(row(T0, -3, 'api-0', 'node_temperature_delta'));
+    expect(await outcome('other.csv', input)).toEqual({ warnings: [], samples: 1 });
+  });
+
+  it('timestamps in the future and before 2000 are skipped with their line', async () => {
+    const input = csv(row(T0, 1), row(4_102_444_800, 2), row(86_400, 3), row(T0 + 15, 4));
+    expect(await outcome('times.csv', input)).toEqual({
+      warnings: [
+        'times.csv:3: container_memory_usage_bytes{container="api",namespace="shop",pod="api-0"}: time 2100-01-01T00:00:00.000Z is in the future (after this machine\'s clock); sample skipped. Check the clock of the host that wrote it, and that the time column holds times',
+        'times.csv:4: container_memory_usage_bytes{container="api",namespace="shop",pod="api-0"}: time 1970-01-02T00:00:00.000Z is before the year 2000; sample skipped. Check the clock of the host that wrote it, and that the time column holds times',
+      ],
+      samples: 2,
+    });
+  });
+
+  it('timestamps out of order are sorted, without a word', async () => {
+    const input = csv(row(T0 + 30, 3), row(T0, 1), row(T0 + 15, 2));
+    const ds = await loadInput({ path: 'shuffled.csv', data: input }, CTX);
+    expect(ds.input.warnings).toEqual([]);
+    expect([...ds.table.t]).toEqual([0, 15, 30].map((s) => (T0 + s) * 1000));
+    expect([...ds.table.columns[0]]).toEqual([1, 2, 3]);
+  });
+
+  it('duplicated samples (the same rows twice) are counted and the first named', async () => {
+    const rows = [row(T0, 1), row(T0 + 15, 2)];
+    expect(await outcome('twice.csv', csv(...rows, ...rows))).toEqual({
+      warnings: [
+        'twice.csv: 2 samples repeat a series and time read before (first: container_memory_usage_bytes {container="api",namespace="shop",pod="api-0"} at 2023-11-14T22:13:20.000Z); the value read last was kept. Was the same data exported twice, or did two queries overlap?',
+      ],
+      samples: 2,
+    });
+  });
+
+  it('a metric with 100,000 series is read whole', async () => {
+    const series = Array.from(
+      { length: 100_000 },
+      (_, i) =>
+        `{"metric":{"__name__":"container_memory_working_set_bytes","namespace":"ns-${i % 50}","pod":"pod-${i}","container":"app"},"values":[[${T0},"${i}"],[${T0 + 15},"${i + 1}"]]}`,
+    );
+    const json = Buffer.from(
+      `{"status":"success","data":{"resultType":"matrix","result":[${series.join(',')}]}}`,
+    );
+    const ds = await loadInput({ path: 'wide.json', data: json }, CTX);
+    expect(ds.input.warnings).toEqual([]);
+    expect(ds.table.series).toHaveLength(100_000);
+    expect(ds.table.length).toBe(200_000);
+  });
+
+  it('NaN and ±Inf everywhere: values, timestamps, every text format', async () => {
+    const csvInput = csv(
+      row(T0, 'NaN'),
+      row(T0 + 15, '+Inf'),
+      row(T0 + 30, '-Inf'),
+      row(T0 + 45, 5),
+      'container_memory_usage_bytes,NaN,1,shop,api-0,api\n',
+      'container_memory_usage_bytes,Inf,1,shop,api-0,api\n',
+    );
+    expect(await outcome('nan.csv', csvInput)).toEqual({
+      warnings: [
+        'nan.csv:3: container_memory_usage_bytes{container="api",namespace="shop",pod="api-0"}: value Infinity at 2023-11-14T22:13:35.000Z is infinite, which container_memory_usage_bytes cannot be; sample skipped',
+        'nan.csv:4: container_memory_usage_bytes{container="api",namespace="shop",pod="api-0"}: value -Infinity at 2023-11-14T22:13:50.000Z is negative, which container_memory_usage_bytes cannot be; sample skipped',
+        'nan.csv:6: "NaN" is not a timestamp; row skipped',
+        'nan.csv:7: "Inf" is not a timestamp; row skipped',
+        'nan.csv:2: a sample is NaN or null (Prometheus\' "no value": a staleness marker, a division by zero); it counts as a gap, not as a number',
+      ],
+      samples: 1,
+    });
+    const json = Buffer.from(
+      '{"status":"success","data":{"resultType":"matrix","result":[\n' +
+        '{"metric":{"__name__":"container_memory_rss","namespace":"shop","pod":"api-0","container":"api"},"values":[[1700000000,"NaN"],[1700000015,"+Inf"],[1700000030,"-Inf"],[1700000045,"7"]]},\n' +
+        '{"metric":{"__name__":"container_spec_memory_limit_bytes","namespace":"shop","pod":"api-0","container":"api"},"values":[[1700000000,"+Inf"]]}\n' +
+        ']}}',
+    );
+    expect(await outcome('nan.json', json)).toEqual({
+      warnings: [
+        'nan.json:2: container_memory_rss{container="api",namespace="shop",pod="api-0"}: value Infinity at 2023-11-14T22:13:35.000Z is infinite, which container_memory_rss cannot be; sample skipped',
+        'nan.json:2: container_memory_rss{container="api",namespace="shop",pod="api-0"}: value -Infinity at 2023-11-14T22:13:50.000Z is negative, which container_memory_rss cannot be; sample skipped',
+        'nan.json:2: a sample is NaN or null (Prometheus\' "no value": a staleness marker, a division by zero); it counts as a gap, not as a number',
+      ],
+      // The limit's +Inf is "no limit", a value it may take.
+      samples: 2,
+    });
+    const prom = Buffer.from(
+      '# TYPE container_memory_rss gauge\n' +
+        'container_memory_rss{namespace="shop",pod="api-0",container="api"} NaN 1700000000000\n' +
+        'container_memory_rss{namespace="shop",pod="api-0",container="api"} +Inf 1700000015000\n' +
+        'container_memory_rss{namespace="shop",pod="api-0",container="api"} 7 NaN\n' +
+        'container_memory_rss{namespace="shop",pod="api-0",container="api"} 8 1700000030000\n',
+    );
+    expect(await outcome('scrape-1700000000.prom', prom)).toEqual({
+      warnings: [
+        'scrape-1700000000.prom:3: container_memory_rss{container="api",namespace="shop",pod="api-0"}: value Infinity at 2023-11-14T22:13:35.000Z is infinite, which container_memory_rss cannot be; sample skipped',
+        'scrape-1700000000.prom:4: "container_memory_rss{namespace="shop",pod="api-0",container="api"} 7 NaN" is not a sample line; skipped',
+        'scrape-1700000000.prom:2: a sample is NaN or null (Prometheus\' "no value": a staleness marker, a division by zero); it counts as a gap, not as a number',
+      ],
+      samples: 1,
+    });
+  });
+
+  it('JSON that breaks off into damage keeps the series before it', async () => {
+    const series = (pod: string) =>
+      `{"metric":{"__name__":"container_memory_rss","namespace":"shop","pod":"${pod}","container":"api"},"values":[[1700000000,"7"]]}`;
+    const json = Buffer.from(`[\n${series('a')},\n${series('b')}]]\n,${series('c')}]\n`);
+    expect(await outcome('range.json', json)).toEqual({
+      warnings: [
+        'range.json:3: the JSON is damaged here (an unbalanced "]" at line 3); kept the 2 series read before it. Export it again (was the file cut, or edited by hand?)',
+      ],
+      samples: 2,
+    });
+    expect(await outcome('broken.json', Buffer.from('[]]'))).toEqual({
+      error:
+        'broken.json: is not valid JSON: an unbalanced "]" at line 1. Export it again (was the file cut, or edited by hand?)',
+    });
+  });
+
+  it('a JSON envelope with "status":"error" is refused with the error it holds', async () => {
+    const json = Buffer.from(
+      '{"status":"error","errorType":"execution","error":"query processing would load too many samples into memory in query execution"}',
+    );
+    expect(await outcome('range.json', json)).toEqual({
+      error:
+        'range.json: holds a Prometheus error, not data: execution query processing would load too many samples into memory in query execution. Fix the query (or shorten its range) and export again',
+    });
+  });
+});
