@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { parameterize, ViewCache } from './view-cache.js';
+import { parameterize, unkeyAxisMarks, ViewCache } from './view-cache.js';
 
 /** What vega-lite said while compiling a spec; a memlens chart compiles with none. */
 export interface Compiled {
@@ -57,7 +57,9 @@ let cache: ViewCache | undefined;
 function views(): ViewCache {
   cache ??= new ViewCache(async (skeleton) => {
     const vega = await import('vega');
-    return new vega.View(vega.parse((await compileSpec(skeleton)).vega), {
+    const runtime = vega.parse((await compileSpec(skeleton)).vega);
+    unkeyAxisMarks(runtime);
+    return new vega.View(runtime, {
       renderer: 'none',
       logLevel: vega.None,
       loader: offlineLoader(vega),

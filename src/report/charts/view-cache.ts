@@ -76,6 +76,34 @@ export function parameterize(spec: TopLevelSpec): Parameterized {
   };
 }
 
+/**
+ * vega joins axis ticks, labels and grid lines to their marks by tick value, so that a live chart
+ * can animate them. A redrawn view then keeps the marks of ticks that survive a data change where
+ * they were and appends the new ones: the SVG would list an axis in another order than a new view
+ * draws it. Joined by tuple instead (vega's default), every tick of a chart enters afresh, in
+ * order, as in a new view. Edits vega's parsed runtime description (the output of vega.parse)
+ * in place; only headless views for static SVG are built from it.
+ */
+export function unkeyAxisMarks(runtime: { operators?: RuntimeOperator[] }): void {
+  const ops = runtime.operators ?? [];
+  const axisTicks = new Set(ops.filter((o) => o.type === 'axisticks').map((o) => o.id));
+  for (const o of ops) {
+    const source = (o.params?.pulse as { $ref?: unknown } | undefined)?.$ref;
+    if (o.type === 'datajoin' && axisTicks.has(source) && o.params) delete o.params.key;
+    // Sub-dataflows (facets, legends) carry operators of their own.
+    for (const v of Object.values(o.params ?? {})) {
+      const sub = (v as { $subflow?: { operators?: RuntimeOperator[] } } | null)?.$subflow;
+      if (sub) unkeyAxisMarks(sub);
+    }
+  }
+}
+
+interface RuntimeOperator {
+  id: unknown;
+  type: string;
+  params?: Record<string, unknown>;
+}
+
 /** Builds a view for a skeleton: vega-lite → vega → parsed runtime → headless view. */
 // biome-ignore lint/suspicious/noExplicitAny: vega's View type is loaded lazily, with vega
 export type ViewFactory = (skeleton: TopLevelSpec) => Promise<any>;
@@ -85,7 +113,6 @@ interface Entry {
   view: Promise<any>;
   /** Renders on one view run one after another: a view holds one chart's data at a time. */
   queue: Promise<unknown>;
-  used: boolean;
 }
 
 /**
@@ -111,22 +138,13 @@ export class ViewCache {
     let entry = this.entries.get(p.key);
     if (entry) this.entries.delete(p.key);
     else {
-      entry = { view: this.factory(p.skeleton), queue: Promise.resolve(), used: false };
+      entry = { view: this.factory(p.skeleton), queue: Promise.resolve() };
       while (this.entries.size >= this.max) this.drop(this.entries.keys().next().value!);
     }
     this.entries.set(p.key, entry);
     const e = entry;
     const run = e.queue.then(async () => {
       const view = await e.view;
-      if (e.used) {
-        // Empty the view first. vega keeps the marks whose key survives a data change (an axis
-        // tick at the same value) where they were and appends the new ones, so a redrawn view
-        // would list the ticks in another order than a new one; once emptied, every mark of this
-        // chart enters afresh, in order, and the SVG is the one a new view draws.
-        for (const [name] of p.data) view.data(name, []);
-        await view.runAsync();
-      }
-      e.used = true;
       // vega writes into the objects it ingests (ids, parsed dates): it gets copies of the rows.
       for (const [name, values] of p.data)
         view.data(
