@@ -89,7 +89,7 @@ export function planCharts(r: AnalysisResult, layout: ReportLayout): ChartPlan[]
       file: `container-${c.entity.index}-${c.entity.key.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80)}`,
       container: c,
       composition: d,
-      spec: compositionSpec(d),
+      spec: compositionSpec(d, { markAria: false }),
       interactiveSpec: compositionSpec(d, { hover: true }),
     });
   }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
@@ -40,12 +40,15 @@ function workerFile(): string | null {
 /**
  * Threads to draw on, 0 when charts should be drawn in this thread: one core, no built worker,
  * or already inside a worker (memlens batch runs analyses in threads of its own; a pool per
- * analysis would only crowd the same cores).
+ * analysis would only crowd the same cores). On a machine already busy with other work (less
+ * than one and a half cores idle by the 1-minute load average) a second thread only adds its
+ * start-up and its own cold run of vega's code: one thread then, still started ahead.
  */
 export function chartThreads(): number {
   if (!isMainThread || workerFile() === null) return 0;
-  const n = Math.min(MAX_CHART_THREADS, availableParallelism());
-  return n > 1 ? n : 0;
+  const cores = availableParallelism();
+  if (cores < 2) return 0;
+  return cores - loadavg()[0] >= 1.5 ? Math.min(MAX_CHART_THREADS, cores) : 1;
 }
 
 interface Slot {

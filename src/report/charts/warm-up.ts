@@ -64,5 +64,5 @@ export function warmUpSpecs(): TopLevelSpec[] {
     limitBytes: 100 * MiB,
     oomKills: 0,
   }));
-  return [fleetOverviewSpec({ points, unplaced: 0 }), compositionSpec(d)];
+  return [fleetOverviewSpec({ points, unplaced: 0 }), compositionSpec(d, { markAria: false })];
 }

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { TopLevelSpec } from 'vega-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,12 @@ describe('renderCharts on chart threads', () => {
 
   it('uses threads only where they pay: several cores, enough charts, not inside a worker', () => {
     expect(takeChartPool(MIN_CHARTS_FOR_THREADS - 1)).toBeUndefined();
-    expect(chartThreads()).toBe(availableParallelism() > 1 ? 2 : 0);
+    const cores = availableParallelism();
+    // Two threads while at least one and a half cores are idle, else one (the load may move
+    // between the two readings).
+    const expected = (load: number) => (cores < 2 ? 0 : cores - load >= 1.5 ? 2 : 1);
+    const before = expected(loadavg()[0]);
+    const n = chartThreads();
+    expect([before, expected(loadavg()[0])]).toContain(n);
   });
 });
