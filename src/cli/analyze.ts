@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { AnalyzeOptions } from '../analyze.js';
-import { analyze } from '../analyze.js';
+import { analyzeDatasets, loadInputs } from '../analyze.js';
 import type { InputRef } from '../import/open.js';
 import { resolveInputs, spoolStdin } from '../import/open.js';
 import { RENDERERS } from '../report/index.js';
@@ -39,7 +39,11 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
         : r,
     );
   }
-  const result = await analyze(refs, opts);
+  const { datasets, failed } = await loadInputs(refs, opts);
+  // Renderers start what they can ahead (report.html: its chart threads load vega) while the
+  // passes run on this thread.
+  await Promise.all(formats.map((f) => RENDERERS[f].prepare?.()));
+  const result = analyzeDatasets(datasets, opts, failed);
 
   for (const f of result.failedInputs) io.stderr(`memlens: ${f.message}`);
   for (const i of result.model.inputs) for (const w of i.warnings) io.stderr(`warning: ${w}`);

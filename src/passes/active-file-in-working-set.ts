@@ -1,5 +1,5 @@
 import { finiteLimit } from '../util/series.js';
-import { partsReader } from './lib/parts.js';
+import { activeFileReader } from './lib/parts.js';
 import type { FindingDraft } from './types.js';
 import { definePass } from './types.js';
 
@@ -44,22 +44,23 @@ export default definePass({
       let estimated = false;
       let first = -1;
       let last = -1;
-      const partsAt = partsReader(s);
+      const wsCol = s.col('workingSet')!;
+      const activeFile = activeFileReader(s);
       for (let i = 0; i < s.length; i++) {
-        const p = partsAt(i);
-        if (p.workingSet === undefined || p.workingSet <= 0) continue;
+        const ws = wsCol[i];
+        if (Number.isNaN(ws) || ws <= 0) continue;
         // The measured column when there is one; else the estimate that includes shmem.
-        const active = p.activeFile ?? (p.shmem === undefined ? p.activeOrShmem : undefined);
+        const active = activeFile.at(i);
         if (active === undefined) continue;
         total++;
-        if (active < options.minBytes || active / p.workingSet < options.minShare) continue;
+        if (active < options.minBytes || active / ws < options.minShare) continue;
         samples++;
         if (first < 0) first = i;
         last = i;
         if (active > bestBytes) {
           best = i;
           bestBytes = active;
-          estimated = p.activeFile === undefined;
+          estimated = !activeFile.measured(i);
         }
       }
       if (best < 0) continue;

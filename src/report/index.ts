@@ -15,6 +15,8 @@ export interface RenderOptions {
 export interface Renderer {
   file: string;
   render(r: AnalysisResult, opts?: RenderOptions): string | Promise<string>;
+  /** Starts work ahead of render, off the main thread, while the analysis runs (report.html: chart threads). */
+  prepare?(): Promise<void>;
 }
 
 export const RENDERERS: Record<string, Renderer> = {
@@ -22,5 +24,9 @@ export const RENDERERS: Record<string, Renderer> = {
   md: { file: 'summary.md', render: (r, o) => summaryMarkdown(r, o) },
   csv: { file: 'containers.csv', render: containersCsv },
   // Loaded on use: the page pulls in vega, which commands that write no HTML should not pay for.
-  html: { file: 'report.html', render: async (r, o) => (await import('./html/page.js')).renderHtml(r, o) },
+  html: {
+    file: 'report.html',
+    render: async (r, o) => (await import('./html/page.js')).renderHtml(r, o),
+    prepare: async () => (await import('./charts/pool.js')).warmChartThreads(),
+  },
 };

@@ -1,6 +1,6 @@
 import { RECOMMEND_BASIS } from '../messages.js';
 import type { Series } from '../model/model.js';
-import { nonReclaimable, partsReader } from '../passes/lib/parts.js';
+import { nonReclaimableReader } from '../passes/lib/parts.js';
 import type { OptionDefs } from '../passes/types.js';
 import { defaultsOf } from '../passes/types.js';
 import { lastKnown } from '../util/series.js';
@@ -84,9 +84,9 @@ export function recommendLimit(
   o: RecommendOptions = RECOMMEND_DEFAULTS,
 ): Recommendation | undefined {
   let nr = Number.NaN;
-  const partsAt = partsReader(s);
+  const nonReclaimableAt = nonReclaimableReader(s);
   for (let i = 0; i < s.length; i++) {
-    const v = nonReclaimable(partsAt(i));
+    const v = nonReclaimableAt(i);
     if (v !== undefined && !(v <= nr)) nr = v;
   }
   let ws = Number.NaN;

@@ -82,3 +82,46 @@ export function nonReclaimable(p: Parts): number | undefined {
   if (p.anon === undefined) return undefined;
   return p.anon + (p.shmem ?? 0) + (p.kernel ?? 0);
 }
+
+/**
+ * nonReclaimable(partsAt(s, i)) for many samples, without a Parts object per sample: the
+ * recommended limit reads it at every sample of every container.
+ */
+export function nonReclaimableReader(s: Series): (i: number) => number | undefined {
+  const anon = s.col('rss');
+  const shmem = s.col('shmem');
+  const kernel = s.col('kernel');
+  // A kernel value partsReader leaves unknown (0 where shmem is missing) adds 0 here too.
+  const orZero = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? 0 : v);
+  return (i) => {
+    const a = anon?.[i];
+    if (a === undefined || Number.isNaN(a)) return undefined;
+    return a + orZero(shmem?.[i]) + orZero(kernel?.[i]);
+  };
+}
+
+/**
+ * The active file cache at each sample as active-file-in-working-set reads it from partsAt: the
+ * measured value (`measured(i)`), else, where shmem is unknown, cache − inactive file (which also
+ * holds shmem). No Parts object per sample.
+ */
+export function activeFileReader(s: Series): {
+  at: (i: number) => number | undefined;
+  measured: (i: number) => boolean;
+} {
+  const col = s.entity.provenance.activeFile !== 'estimated' ? s.col('activeFile') : undefined;
+  const shmem = s.col('shmem');
+  const cache = s.col('cache');
+  const inactive = s.col('inactiveFile');
+  const measured = (i: number) => known(col?.[i]) !== undefined;
+  return {
+    measured,
+    at: (i) => {
+      if (measured(i)) return col![i];
+      if (known(shmem?.[i]) !== undefined) return undefined;
+      const c = known(cache?.[i]);
+      const inf = known(inactive?.[i]);
+      return c === undefined || inf === undefined ? undefined : Math.max(0, c - inf);
+    },
+  };
+}

@@ -4,7 +4,10 @@ import { compositionSpec } from './composition.js';
 import type { CompositionData, FleetData } from './data.js';
 import { compositionData, fleetData, SEVERITIES } from './data.js';
 import { fleetOverviewSpec } from './fleet-overview.js';
-import { renderSvg } from './render.js';
+import { takeChartPool } from './pool.js';
+import { renderSvg, uniqueIds } from './render.js';
+
+export { uniqueIds };
 
 /** Fleets up to this size get a detail chart for every container; larger ones only for those with findings. */
 export const CHART_ALL_UP_TO = 12;
@@ -86,7 +89,7 @@ export function planCharts(r: AnalysisResult, layout: ReportLayout): ChartPlan[]
       file: `container-${c.entity.index}-${c.entity.key.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80)}`,
       container: c,
       composition: d,
-      spec: compositionSpec(d),
+      spec: compositionSpec(d, { markAria: false }),
       interactiveSpec: compositionSpec(d, { hover: true }),
     });
   }
@@ -107,43 +110,62 @@ export function renderCharts(r: AnalysisResult, maxDetail = MAX_DETAIL_CHARTS): 
   }
   let p = byMax.get(maxDetail);
   if (!p) {
-    p = (async () => {
-      const out: RenderedChart[] = [];
-      // One at a time: vega's views are CPU-bound, and this keeps memory flat for big fleets.
-      for (const plan of planCharts(r, layoutOf(r, maxDetail))) {
-        const d = plan.composition;
-        if (d && d.parts.length + d.lines.length === 0) {
-          out.push({ ...plan, svg: null, error: 'no memory series to draw for this container' });
-          continue;
-        }
-        // Like a pass that throws, a chart that cannot be drawn is reported in its place; the
-        // rest of the report still renders.
-        try {
-          out.push({ ...plan, svg: uniqueIds(await renderSvg(plan.spec), plan.id) });
-        } catch (e) {
-          out.push({
-            ...plan,
-            svg: null,
-            error: `chart could not be drawn: ${e instanceof Error ? e.message : String(e)}`,
-          });
-        }
-      }
-      return out;
-    })();
+    p = (async () => drawAll(planCharts(r, layoutOf(r, maxDetail))))();
     byMax.set(maxDetail, p);
   }
   return p;
 }
 
 /**
- * Vega numbers clip paths per process (`clip3`); many SVGs inline in one page, plus the live
- * views of the interactive page, need ids that cannot collide: prefix each with the chart id.
+ * Draws the planned charts: on chart threads when there are enough of them (pool.ts), else one
+ * at a time here. Like a pass that throws, a chart that cannot be drawn is reported in its place;
+ * the rest of the report still renders.
  */
-export function uniqueIds(svg: string, prefix: string): string {
-  const ids = new Set<string>();
-  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) ids.add(m[1]);
-  if (ids.size === 0) return svg;
-  return svg.replace(/(\sid="|url\(#|href="#)([^")]+)/g, (all, lead: string, id: string) =>
-    ids.has(id) ? `${lead}${prefix}-${id}` : all,
-  );
+async function drawAll(plans: ChartPlan[]): Promise<RenderedChart[]> {
+  const drawable = (plan: ChartPlan) => {
+    const d = plan.composition;
+    return !d || d.parts.length + d.lines.length > 0;
+  };
+  const pool = takeChartPool(plans.filter(drawable).length);
+  const here = async (plan: ChartPlan): Promise<RenderedChart> => {
+    try {
+      return { ...plan, svg: uniqueIds(await renderSvg(plan.spec), plan.id) };
+    } catch (e) {
+      return failed(plan, e instanceof Error ? e.message : String(e));
+    }
+  };
+  try {
+    if (!pool) {
+      const out: RenderedChart[] = [];
+      // One at a time: vega's views are CPU-bound, and this keeps memory flat for big fleets.
+      for (const plan of plans) out.push(drawable(plan) ? await here(plan) : empty(plan));
+      return out;
+    }
+    return await Promise.all(
+      plans.map(async (plan): Promise<RenderedChart> => {
+        if (!drawable(plan)) return empty(plan);
+        try {
+          const reply = await pool.draw(plan.spec, plan.id);
+          return 'svg' in reply ? { ...plan, svg: reply.svg } : failed(plan, reply.error);
+        } catch {
+          // The thread died (not the chart): draw it here instead.
+          return here(plan);
+        }
+      }),
+    );
+  } finally {
+    await pool?.close();
+  }
 }
+
+const empty = (plan: ChartPlan): RenderedChart => ({
+  ...plan,
+  svg: null,
+  error: 'no memory series to draw for this container',
+});
+
+const failed = (plan: ChartPlan, message: string): RenderedChart => ({
+  ...plan,
+  svg: null,
+  error: `chart could not be drawn: ${message}`,
+});

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { parameterize, unkeyAxisMarks, ViewCache } from './view-cache.js';
 
 /** What vega-lite said while compiling a spec; a memlens chart compiles with none. */
 export interface Compiled {
@@ -35,31 +36,49 @@ export async function compileSpec(spec: TopLevelSpec): Promise<Compiled> {
   return { vega: vl.compile(spec, { logger }).spec, warnings };
 }
 
-/** vega-lite spec → headless vega view → SVG string. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const vega = await import('vega');
-  const { vega: compiled } = await compileSpec(spec);
+/** Loader for headless views: every chart carries its data; nothing is ever fetched. */
+function offlineLoader(vega: typeof import('vega')) {
   const none = () => Promise.reject(new Error('report charts load nothing'));
-  const view = new vega.View(vega.parse(compiled), {
-    renderer: 'none',
-    logLevel: vega.None,
-    // Every chart carries its data inline; a spec that asked for a URL would be a bug, never a fetch.
-    loader: {
-      load: none,
-      // In-page links (a fleet point → its container's section) are the only URLs a chart may hold.
-      sanitize: (uri: string) =>
-        uri.startsWith('#')
-          ? Promise.resolve({ href: uri })
-          : Promise.reject(new Error(`no external links: ${uri}`)),
-      http: none,
-      file: none,
-    } as unknown as ReturnType<typeof vega.loader>,
+  return {
+    load: none,
+    // In-page links (a fleet point → its container's section) are the only URLs a chart may hold.
+    sanitize: (uri: string) =>
+      uri.startsWith('#')
+        ? Promise.resolve({ href: uri })
+        : Promise.reject(new Error(`no external links: ${uri}`)),
+    http: none,
+    file: none,
+  } as unknown as ReturnType<typeof vega.loader>;
+}
+
+let cache: ViewCache | undefined;
+
+/** This thread's views, kept from first use. */
+function views(): ViewCache {
+  cache ??= new ViewCache(async (skeleton) => {
+    const vega = await import('vega');
+    const runtime = vega.parse((await compileSpec(skeleton)).vega);
+    unkeyAxisMarks(runtime);
+    return new vega.View(runtime, {
+      renderer: 'none',
+      logLevel: vega.None,
+      loader: offlineLoader(vega),
+    });
   });
-  try {
-    return compactSvg(await view.toSVG());
-  } finally {
-    view.finalize();
-  }
+  return cache;
+}
+
+/**
+ * vega-lite spec → headless vega view → SVG string. Charts that differ only in data and title
+ * share one view (view-cache.ts).
+ */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  return compactSvg(await views().render(parameterize(spec), (view) => view.toSVG()));
+}
+
+/** Drops the kept views (tests; a long-lived process done with charts). */
+export function clearViews(): void {
+  cache?.clear();
 }
 
 /**
@@ -73,5 +92,27 @@ export function compactSvg(svg: string): string {
       /(\s(?!aria-)[\w:-]+=")([^"]*)"/g,
       (_, name: string, value: string) => `${name}${value.replace(/(\d+\.\d)\d+/g, '$1')}"`,
     ),
+  );
+}
+
+/**
+ * Vega numbers clip paths per thread (`clip3`), in whatever order the charts happen to be drawn;
+ * many SVGs inline in one page, plus the live views of the interactive page, need ids that
+ * cannot collide, and the same input should give the same page. Each id becomes the chart id,
+ * its kind and its rank in this SVG (`c-3-clip1`).
+ */
+export function uniqueIds(svg: string, prefix: string): string {
+  const ids = new Map<string, string>();
+  const perStem = new Map<string, number>();
+  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) {
+    if (ids.has(m[1])) continue;
+    const stem = m[1].replace(/\d+$/, '');
+    const k = (perStem.get(stem) ?? 0) + 1;
+    perStem.set(stem, k);
+    ids.set(m[1], `${prefix}-${stem}${k}`);
+  }
+  if (ids.size === 0) return svg;
+  return svg.replace(/(\sid="|url\(#|href="#)([^")]+)/g, (all, lead: string, id: string) =>
+    ids.has(id) ? `${lead}${ids.get(id)}` : all,
   );
 }

@@ -3,7 +3,7 @@ import { analyzeDatasets } from '../../../src/analyze.js';
 import { seriesOf } from '../../../src/model/model.js';
 import { compositionSpec, ESTIMATED_OPACITY } from '../../../src/report/charts/composition.js';
 import { compositionData, MAX_POINTS, PARTS, pickRows } from '../../../src/report/charts/data.js';
-import { compileSpec, renderSvg } from '../../../src/report/charts/render.js';
+import { compileSpec, renderSvg, uniqueIds } from '../../../src/report/charts/render.js';
 import type { AnalysisResult } from '../../../src/result.js';
 import { analyzeCapture } from '../../helpers/capture.js';
 import { incidentExport, MiB, promDataset } from '../../helpers/prom-export.js';
@@ -160,5 +160,20 @@ describe('compositionSpec', () => {
     expect(svg.match(/class="mark-line role-mark lines_marks"/g)).toHaveLength(d.lines.length);
     const kills = svg.slice(svg.indexOf('oom_kills_marks'));
     expect(kills.slice(0, kills.indexOf('</g>')).match(/<line /g)).toHaveLength(2);
+  });
+
+  it('static SVG: the same drawing without the area and line marks’ per-sample ARIA labels', async () => {
+    const d = compositionData(capture, byKey(capture, 'checkout'));
+    expect((await compileSpec(compositionSpec(d, { markAria: false }))).warnings).toEqual([]);
+    const withAria = uniqueIds(await renderSvg(compositionSpec(d)), 'x');
+    const without = uniqueIds(await renderSvg(compositionSpec(d, { markAria: false })), 'x');
+    // vega labels an area or a line with its first sample only.
+    expect(withAria).toContain('aria-label="time (UTC): 19:16:50; memory (MiB):');
+    expect(without).not.toMatch(/aria-roledescription="(area|line) mark"/);
+    // The kill rules and their labels keep theirs: one per kill, each says when.
+    expect(without).toContain('aria-roledescription="rule mark"');
+    const unlabelled = (svg: string) =>
+      svg.replace(/ (aria-label|aria-roledescription|role|aria-hidden)="[^"]*"/g, '');
+    expect(unlabelled(without)).toBe(unlabelled(withAria));
   });
 });
