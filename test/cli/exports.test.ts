@@ -97,11 +97,12 @@ describe('memlens on exports', () => {
     expect(doc.inputs[0]).toMatchObject({ path: '-', format: 'prometheus-json', samples: 990 });
   });
 
-  it('stops a gzip that unpacks past --max-input-bytes with one line', async () => {
+  it('stops a gzip that unpacks past --max-input-bytes: keeps the series before the limit, or says it is a bomb', async () => {
     const r = await cli('inspect', fixture('prometheus-query-range.json.gz'), '--json');
     expect(r.code).toBe(0);
     const dir = mkdtempSync(join(tmpdir(), 'memlens-'));
-    const bomb = await cli(
+    // 10000 of its 40191 bytes hold ten whole series: they are kept, with the reason the rest is not.
+    const cut = await cli(
       'analyze',
       fixture('prometheus-query-range.json.gz'),
       '--max-input-bytes',
@@ -109,10 +110,25 @@ describe('memlens on exports', () => {
       '--out',
       dir,
     );
-    // Its first series is longer than 10000 bytes: nothing to keep, so an error.
+    expect(cut.code).toBe(0);
+    expect(cut.err).toMatch(
+      /prometheus-query-range\.json\.gz: reading stopped .*after 10000 decompressed bytes: the read limit \(--max-input-bytes 10000\).*raise --max-input-bytes/,
+    );
+    const findings = JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8'));
+    expect(findings.inputs[0].samples).toBeGreaterThan(0);
+    expect(findings.inputs[0].warnings.join('\n')).toMatch(/the read limit/);
+    // Its first series is longer than 500 bytes: nothing to keep, so an error.
+    const bomb = await cli(
+      'analyze',
+      fixture('prometheus-query-range.json.gz'),
+      '--max-input-bytes',
+      '500',
+      '--out',
+      dir,
+    );
     expect(bomb.code).toBe(2);
     expect(bomb.err).toMatch(
-      /prometheus-query-range\.json\.gz: decompresses to more than 10000 bytes \(the read limit, --max-input-bytes\) .*raise --max-input-bytes$/,
+      /prometheus-query-range\.json\.gz: decompresses to more than 500 bytes \(the read limit, --max-input-bytes\) .*raise --max-input-bytes$/,
     );
   });
 
