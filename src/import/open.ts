@@ -256,7 +256,22 @@ async function importInput(ref: InputRef, ctx: ImportContext): Promise<Dataset> 
   if (opened.stopped === 'damaged' && ds.table.length === 0 && read.length)
     throw new InputError(ref.path, read.at(-1)!.slice(ref.path.length + 2));
   if (read.length) ds.input.warnings.unshift(...read);
+  // An export of which not one sample could be used would only say "no containers" and exit 0:
+  // it is an input error (a batch lists it with the reason), naming what was wrong with it.
+  if (ds.kind === 'metrics' && ds.table.length === 0) throw new InputError(ref.path, noSamplesReason(ds));
   return ds;
+}
+
+/** Why an export gave no sample: the first thing its import complained of, else that it is empty. */
+function noSamplesReason(ds: Dataset): string {
+  const own = ds.input.warnings.filter((w) => !w.endsWith(': no samples in this input'));
+  if (own.length === 0)
+    return 'holds no samples (an empty query result?). Export a time range and a selector that match running containers (docs/exports.md)';
+  // "path:12: text" reads "line 12: text" inside the message, which already names the input.
+  const m = /^(?::(\d+))?: (.*)$/.exec(own[0].startsWith(ds.input.path) ? own[0].slice(ds.input.path.length) : '');
+  const first = m ? `${m[1] ? `line ${m[1]}: ` : ''}${m[2]}` : own[0];
+  const more = own.length > 1 ? ` (and ${own.length - 1} more warning${own.length > 2 ? 's' : ''})` : '';
+  return `holds no sample memlens can use: ${first}${more}. Check that it is a memory export memlens reads (docs/exports.md)`;
 }
 
 /** Reads stdin whole (bounded) so it can be sniffed like a file. */

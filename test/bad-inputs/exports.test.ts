@@ -84,11 +84,8 @@ describe('bad exports', () => {
       `"Time"${',""'.repeat(3_000_000)}\r\n1700000000000${','.repeat(3_000_000)}\r\n`,
     );
     expect(await outcome('panel.csv', input)).toEqual({
-      warnings: [
-        'panel.csv: repeated column headers (""); names without labels were kept apart as "name #2"…, identical metric{labels} names merged',
-        'panel.csv: no samples in this input',
-      ],
-      samples: 0,
+      error:
+        'panel.csv: holds no sample memlens can use: repeated column headers (""); names without labels were kept apart as "name #2"…, identical metric{labels} names merged. Check that it is a memory export memlens reads (docs/exports.md)',
     });
   });
 
@@ -268,6 +265,21 @@ describe('bad exports', () => {
     expect(await outcome('broken.json', Buffer.from('[]]'))).toEqual({
       error:
         'broken.json: is not valid JSON: an unbalanced "]" at line 1. Export it again (was the file cut, or edited by hand?)',
+    });
+  });
+
+  it('a text file of no sample line is refused with the first line it could not read', async () => {
+    expect(await outcome('notes.csv', Buffer.from('hello world\nsee you\n'))).toEqual({
+      error:
+        'notes.csv: holds no sample memlens can use: line 1: "hello world" is not a sample line; skipped (and 1 more warning). Check that it is a memory export memlens reads (docs/exports.md)',
+    });
+  });
+
+  it('an empty query result is refused, not analysed as a fleet of no containers', async () => {
+    const json = Buffer.from('{"status":"success","data":{"resultType":"matrix","result":[]}}');
+    expect(await outcome('range.json', json)).toEqual({
+      error:
+        'range.json: holds no samples (an empty query result?). Export a time range and a selector that match running containers (docs/exports.md)',
     });
   });
 
