@@ -523,7 +523,9 @@ export const NARRATIVE = {
   }) =>
     `${e.key} (${e.unlimited ? 'no limit' : e.limitBytes !== undefined ? `limit ${b(e.limitBytes)}` : 'limit unknown'}), observed ${e.from} – ${e.to} (${formatDuration(e.spanMs)}):`,
   quiet: (e: { peakWorkingSetBytes?: number; limitBytes?: number }) =>
-    `nothing to act on; the working set peaked at ${b(e.peakWorkingSetBytes)}${limitPart(e.peakWorkingSetBytes, e.limitBytes)}.`,
+    e.peakWorkingSetBytes === undefined
+      ? 'nothing to act on in what the data holds, but its working set is not in it (nor usage and inactive file to derive it from), so its headroom cannot be judged; include container_memory_working_set_bytes in the export.'
+      : `nothing to act on; the working set peaked at ${b(e.peakWorkingSetBytes)}${limitPart(e.peakWorkingSetBytes, e.limitBytes)}.`,
   at: (when: string, clause: string) => `At ${when} it ${clause}.`,
   between: (from: string, to: string, clause: string) => `From ${from} to ${to} it ${clause}.`,
   untimed: (clause: string) => `It ${clause}.`,

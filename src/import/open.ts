@@ -268,7 +268,9 @@ function noSamplesReason(ds: Dataset): string {
   if (own.length === 0)
     return 'holds no samples (an empty query result?). Export a time range and a selector that match running containers (docs/exports.md)';
   // "path:12: text" reads "line 12: text" inside the message, which already names the input.
-  const m = /^(?::(\d+))?: (.*)$/.exec(own[0].startsWith(ds.input.path) ? own[0].slice(ds.input.path.length) : '');
+  const m = /^(?::(\d+))?: (.*)$/.exec(
+    own[0].startsWith(ds.input.path) ? own[0].slice(ds.input.path.length) : '',
+  );
   const first = m ? `${m[1] ? `line ${m[1]}: ` : ''}${m[2]}` : own[0];
   const more = own.length > 1 ? ` (and ${own.length - 1} more warning${own.length > 2 ? 's' : ''})` : '';
   return `holds no sample memlens can use: ${first}${more}. Check that it is a memory export memlens reads (docs/exports.md)`;

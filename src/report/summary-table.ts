@@ -15,7 +15,11 @@ export function summaryTable(r: AnalysisResult): string {
       formatBytes(c.peak.workingSetBytes),
       formatPercent(c.cacheShareAtPeak),
       String(c.oomKills),
-      c.verdict ? `${c.severity}: ${c.verdict}` : 'ok',
+      c.verdict
+        ? `${c.severity}: ${c.verdict}`
+        : c.peak.workingSetBytes == null
+          ? 'ok? (no working set in the data)'
+          : 'ok',
     ]);
   return textTable(
     ['container', 'limit', 'peak usage', 'peak working set', 'cache share', 'OOM kills', 'verdict'],

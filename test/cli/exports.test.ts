@@ -117,6 +117,13 @@ describe('memlens on exports', () => {
     const findings = JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8'));
     expect(findings.inputs[0].samples).toBeGreaterThan(0);
     expect(findings.inputs[0].warnings.join('\n')).toMatch(/the read limit/);
+    // The series read are anon and cache only: no container is called plainly ok without a working set.
+    expect(findings.containers.length).toBeGreaterThan(0);
+    for (const c of findings.containers) {
+      expect(c.peak.workingSetBytes).toBeNull();
+      expect(c.narrative).toMatch(/its working set is not in it .*headroom cannot be judged/);
+    }
+    expect(cut.out).toMatch(/ok\? \(no working set in the data\)/);
     // Its first series is longer than 500 bytes: nothing to keep, so an error.
     const bomb = await cli(
       'analyze',
