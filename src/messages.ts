@@ -522,6 +522,8 @@ export const NARRATIVE = {
     spanMs: number;
   }) =>
     `${e.key} (${e.unlimited ? 'no limit' : e.limitBytes !== undefined ? `limit ${b(e.limitBytes)}` : 'limit unknown'}), observed ${e.from} – ${e.to} (${formatDuration(e.spanMs)}):`,
+  noSamples: (key: string) =>
+    `${key}: no sample of it could be used (the input's warnings say why), so there is nothing to judge.`,
   quiet: (e: { peakWorkingSetBytes?: number; limitBytes?: number }) =>
     e.peakWorkingSetBytes === undefined
       ? 'nothing to act on in what the data holds, but its working set is not in it (nor usage and inactive file to derive it from), so its headroom cannot be judged; include container_memory_working_set_bytes in the export.'

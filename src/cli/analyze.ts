@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { AnalyzeOptions } from '../analyze.js';
+import type { AnalyzeOptions, LoadResult } from '../analyze.js';
 import { analyzeDatasets, loadInputs } from '../analyze.js';
 import type { InputRef } from '../import/open.js';
 import { resolveInputs, spoolStdin } from '../import/open.js';
@@ -12,6 +12,7 @@ import { DEFAULT_READ_LIMITS } from '../source/types.js';
 import { createProgress } from '../util/progress.js';
 import type { AnalysisFlags, FailOn } from './options.js';
 import { resolveAnalysisFlags } from './options.js';
+import { writingOutput } from './output-error.js';
 
 export interface AnalyzeFlags extends AnalysisFlags {
   out?: string;
@@ -43,23 +44,46 @@ export async function analyzeCommand(inputs: string[], flags: AnalyzeFlags, io: 
   // Renderers start what they can ahead (report.html: its chart threads load vega) while the
   // passes run on this thread.
   await Promise.all(formats.map((f) => RENDERERS[f].prepare?.()));
+  try {
+    return await analyzeAndWrite({ datasets, failed }, { flags, io, inputs, formats, tz, failOn, opts });
+  } finally {
+    await Promise.all(formats.map((f) => RENDERERS[f].release?.()));
+  }
+}
+
+interface WriteContext {
+  flags: AnalyzeFlags;
+  io: Io;
+  inputs: string[];
+  formats: string[];
+  tz: string | undefined;
+  failOn: FailOn;
+  opts: AnalyzeOptions;
+}
+
+async function analyzeAndWrite(
+  { datasets, failed }: LoadResult,
+  { flags, io, inputs, formats, tz, failOn, opts }: WriteContext,
+): Promise<number> {
   const result = analyzeDatasets(datasets, opts, failed);
 
   for (const f of result.failedInputs) io.stderr(`memlens: ${f.message}`);
   for (const i of result.model.inputs) for (const w of i.warnings) io.stderr(`warning: ${w}`);
 
   const out = flags.out ?? defaultOutDir(inputs, result.generatedAt);
-  await mkdir(out, { recursive: true });
+  await writingOutput('--out', out, () => mkdir(out, { recursive: true }));
   const written: string[] = [];
   for (const f of formats) {
     const r = RENDERERS[f];
-    await writeFile(join(out, r.file), await r.render(result, { tz, interactive: flags.interactive }));
+    const text = await r.render(result, { tz, interactive: flags.interactive });
+    await writingOutput('--out', out, () => writeFile(join(out, r.file), text));
     written.push(r.file);
   }
-  if (flags.png) {
+  const png = flags.png;
+  if (png) {
     const { writePngs } = await import('../report/png.js');
-    const pngs = await writePngs(result, flags.png);
-    written.push(`${pngs.length} PNG chart${pngs.length === 1 ? '' : 's'} (in ${flags.png})`);
+    const pngs = await writingOutput('--png', png, () => writePngs(result, png));
+    written.push(`${pngs.length} PNG chart${pngs.length === 1 ? '' : 's'} (in ${png})`);
   }
   if (flags.json) io.stdout(JSON.stringify(toFindingsJson(result), null, 2));
   else if (!flags.quiet) {

@@ -17,6 +17,8 @@ export interface Renderer {
   render(r: AnalysisResult, opts?: RenderOptions): string | Promise<string>;
   /** Starts work ahead of render, off the main thread, while the analysis runs (report.html: chart threads). */
   prepare?(): Promise<void>;
+  /** Stops what prepare started and render did not use (the analysis failed before rendering). */
+  release?(): Promise<void>;
 }
 
 export const RENDERERS: Record<string, Renderer> = {
@@ -28,5 +30,6 @@ export const RENDERERS: Record<string, Renderer> = {
     file: 'report.html',
     render: async (r, o) => (await import('./html/page.js')).renderHtml(r, o),
     prepare: async () => (await import('./charts/pool.js')).warmChartThreads(),
+    release: async () => (await import('./charts/pool.js')).closeWarmChartThreads(),
   },
 };

@@ -1,7 +1,7 @@
 import type { FindingCode, FindingEvidence } from '../messages.js';
 import { findingClause, NARRATIVE } from '../messages.js';
 import type { Entity } from '../model/model.js';
-import { formatTime } from '../util/time.js';
+import { formatTime, iso } from '../util/time.js';
 import type { Recommendation } from './recommend.js';
 
 /** What the narrative needs of a finding (a subset of result.ts's Finding). */
@@ -31,10 +31,13 @@ export interface NarrativeInput {
  * a dated sentence in time order, then the recommended limit against the current one.
  */
 export function narrativeOf(n: NarrativeInput): string {
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  // A container whose every sample was skipped as damaged has no window to speak of.
+  if (!(Number.isFinite(n.start) && Number.isFinite(n.end)) || iso(n.start) === null || iso(n.end) === null)
+    return NARRATIVE.noSamples(n.entity.key);
+  const day = (ms: number) => iso(ms)?.slice(0, 10);
   // Within one UTC day the date is said once, in the opening.
   const when = (ms: number) =>
-    day(ms) === day(n.start) ? `${new Date(ms).toISOString().slice(11, 19)} UTC` : formatTime(ms);
+    day(ms) !== undefined && day(ms) === day(n.start) ? `${iso(ms)!.slice(11, 19)} UTC` : formatTime(ms);
   const out: string[] = [
     NARRATIVE.opening({
       key: n.entity.key,

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { fixture, scratch } from '../helpers/fixtures.js';
@@ -160,6 +161,21 @@ describe('memlens analyze', () => {
     );
     expect((await cli('analyze', FIXTURE, '--since', 'yesterday')).code).toBe(2);
   });
+
+  it('says in one line that --out cannot be written, and the process ends (chart threads were warm)', () => {
+    const file = join(s.dir, 'a-file');
+    writeFileSync(file, '');
+    const main = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+    const r = spawnSync(process.execPath, [main, 'analyze', FIXTURE, '--out', join(file, 'report')], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `memlens: --out ${join(file, 'report')}: cannot write there (a part of the path is a file, not a folder); choose a folder you can write to`,
+    ]);
+  }, 70_000);
 
   it('analyses the good inputs and reports the bad one when given several', async () => {
     const junk = join(s.dir, 'junk2.txt');

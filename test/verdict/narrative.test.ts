@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toFindingsJson } from '../../src/result.js';
+import { narrativeOf } from '../../src/verdict/narrative.js';
 import { analyzeWith, loadFixture } from '../helpers/fixtures.js';
 
 describe('narrative', () => {
@@ -30,6 +31,27 @@ describe('narrative', () => {
     expect(c.narrative).toContain(
       'nothing to act on; the working set peaked at 27.1 MiB (42.4 % of the 64 MiB limit).',
     );
+  });
+
+  it('says a container has no usable sample instead of throwing on a window no Date can hold', async () => {
+    const [c] = analyzeWith([await loadFixture('healthy')]).containers;
+    for (const [start, end] of [
+      [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+      [1.7e12, 9.2e25],
+    ]) {
+      const n = narrativeOf({
+        entity: c.entity,
+        limitBytes: null,
+        unlimited: false,
+        peakWorkingSetBytes: null,
+        start,
+        end,
+        findings: [],
+      });
+      expect(n).toBe(
+        `${c.entity.key}: no sample of it could be used (the input's warnings say why), so there is nothing to judge.`,
+      );
+    }
   });
 
   it('warns that a higher limit does not cure a leak', async () => {

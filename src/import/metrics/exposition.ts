@@ -100,8 +100,8 @@ const importer: Importer = {
         }
         const t = epochToMs(ts);
         timestamped++;
-        if (!(maxT[raw] >= t)) maxT[raw] = t;
-        c.take(raw, t, v, line);
+        // Only a time the collector accepts may date this label set's untimed samples below.
+        if (c.take(raw, t, v, line) && !(maxT[raw] >= t)) maxT[raw] = t;
       } else {
         pending.push(raw, v, line);
       }

@@ -164,6 +164,16 @@ export function warmChartThreads(): void {
 }
 
 /**
+ * Ends the warmed threads if no report took them: their message ports would keep the process
+ * alive after an analysis that failed between warming and drawing.
+ */
+export async function closeWarmChartThreads(): Promise<void> {
+  const p = warm;
+  warm = undefined;
+  await p?.close();
+}
+
+/**
  * A pool for `charts` charts: the warmed one if there is one (it is handed over once), else a new
  * one when that many charts are worth the start-up; undefined to draw in this thread.
  */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { TopLevelSpec } from 'vega-lite';
@@ -98,4 +99,23 @@ describe('renderCharts on chart threads', () => {
     const n = chartThreads();
     expect([before, expected(loadavg()[0])]).toContain(n);
   });
+});
+
+describe('warmed chart threads', () => {
+  it('end when no report takes them, so a failed analysis does not leave the process running', () => {
+    // A process of its own: its exit is what is tested (the threads' ports kept it alive).
+    const pool = fileURLToPath(new URL('../../../dist/report/charts/pool.js', import.meta.url));
+    const script = `const p = await import(${JSON.stringify(pool)});
+      p.warmChartThreads();
+      if (p.chartThreads() === 0) console.log('no threads here');
+      await p.closeWarmChartThreads();
+      console.log('closed');`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/closed/);
+  }, 40_000);
 });
