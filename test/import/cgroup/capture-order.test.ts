@@ -7,10 +7,10 @@ import { loadInput } from '../../../src/import/open.js';
 import type { Dataset } from '../../../src/import/types.js';
 import { buildModel } from '../../../src/model/build.js';
 import { fieldColumn } from '../../../src/model/samples.js';
-import { tarFileSimple } from '../../../src/source/tar-simple.js';
 import { DEFAULT_READ_LIMITS } from '../../../src/source/types.js';
 import { scratch } from '../../helpers/fixtures.js';
 import { expectSameTable } from '../../helpers/tables.js';
+import { tarFileSimple } from '../../helpers/tar-simple.js';
 
 /**
  * A capture as real nodes and real tools make it: snapshot folders not in time order (a capture

@@ -7,7 +7,6 @@ import { importCapture } from '../../../src/import/cgroup/capture.js';
 import { loadInput } from '../../../src/import/open.js';
 import type { Dataset } from '../../../src/import/types.js';
 import { buildModel } from '../../../src/model/build.js';
-import { tarFileSimple } from '../../../src/source/tar-simple.js';
 import { DEFAULT_READ_LIMITS } from '../../../src/source/types.js';
 import { fixture, scratch } from '../../helpers/fixtures.js';
 import {
@@ -16,6 +15,7 @@ import {
   expectSameSamples,
   expectSameTable,
 } from '../../helpers/tables.js';
+import { tarFileSimple } from '../../helpers/tar-simple.js';
 
 /**
  * The streaming importer (own tar parser, files parsed from bytes, folders placed once) against

@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import * as tarStream from 'tar-stream';
-import { describeStreamError } from './stream-error.js';
-import type { ReadLimits, TreeEntry, TreeSource, WalkOutcome } from './types.js';
+import { describeStreamError } from '../../src/source/stream-error.js';
+import type { ReadLimits, TreeEntry, TreeSource, WalkOutcome } from '../../src/source/types.js';
 import {
   cleanPath,
   DEFAULT_READ_LIMITS,
@@ -12,7 +12,7 @@ import {
   linkReason,
   splitPath,
   UNSAFE_PATH,
-} from './types.js';
+} from '../../src/source/types.js';
 
 const EMPTY = Buffer.alloc(0);
 
