@@ -4,7 +4,7 @@ import type { RenderedChart } from '../charts/index.js';
 import { sectionId } from '../charts/index.js';
 import { bytesCell, times } from '../format.js';
 import type { SafeHtml } from './escape.js';
-import { assertSafeSvg, html } from './escape.js';
+import { assertSafeSvg, html, prose } from './escape.js';
 import { badge } from './tables.js';
 
 /** Fields other helpers add to the summary; rendered when present, never computed here. */
@@ -72,7 +72,7 @@ ${
     ? findings.map((f) => {
         const from = times(f.from, tz);
         const to = times(f.to, tz);
-        return html`<div class="finding ${f.severity}"><h4>${badge(f.severity)} ${f.title}</h4><p>${f.message}</p><p class="when">${from.utc}${f.to !== f.from ? ` – ${to.utc}` : ''}${from.local ? ` (${from.local})` : ''}</p></div>`;
+        return html`<div class="finding ${f.severity}"><h4>${badge(f.severity)} ${f.title}</h4><p>${prose(f.message)}</p><p class="when">${from.utc}${f.to !== f.from ? ` – ${to.utc}` : ''}${from.local ? ` (${from.local})` : ''}</p></div>`;
       })
     : html`<p class="muted">No findings for this container.</p>`
 }

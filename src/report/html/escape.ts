@@ -43,6 +43,15 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   return new SafeHtml(out);
 }
 
+/**
+ * Text of memlens' own messages, which mark commands and metric names with backticks as in
+ * Markdown (summary.md shows them as code): escaped, then each `span` set in <code>. Escaping
+ * first means a backtick from an input (a label) can only make code of already escaped text.
+ */
+export function prose(s: string): SafeHtml {
+  return new SafeHtml(escapeHtml(s).replace(/`([^`\n]+)`/g, '<code>$1</code>'));
+}
+
 /** Marks a string as trusted markup. Only for text memlens itself wrote (CSS, scripts, checked SVG). */
 export function raw(s: string): SafeHtml {
   return new SafeHtml(s);

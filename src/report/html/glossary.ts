@@ -1,7 +1,7 @@
 import type { MetricName } from '../../model/metrics.js';
 import { metricDef } from '../../model/metrics.js';
 import type { SafeHtml } from './escape.js';
-import { html } from './escape.js';
+import { html, prose } from './escape.js';
 
 /** The metrics the report's charts and tables show, in reading order. */
 export const GLOSSARY: readonly MetricName[] = [
@@ -21,7 +21,7 @@ export const GLOSSARY: readonly MetricName[] = [
 export function glossarySection(): SafeHtml {
   const items = GLOSSARY.map((name) => metricDef(name)!).map(
     (m) => html`<dt id="metric-${m.name}">${m.title} <span class="muted mono">${m.name}</span></dt>
-<dd>${m.description}
+<dd>${prose(m.description)}
 <div class="how">${m.v1 ? html`cgroup v1: <code>${m.v1}</code><br>` : ''}${m.v2 ? html`cgroup v2: <code>${m.v2}</code><br>` : ''}${m.prometheus ? html`Prometheus: <code>${m.prometheus}</code>` : ''}</div></dd>`,
   );
   return html`<dl class="glossary">${items}</dl>

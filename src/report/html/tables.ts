@@ -3,7 +3,7 @@ import { formatBytes, formatPercent } from '../../util/bytes.js';
 import type { ReportLayout } from '../charts/index.js';
 import { bytesCell, times } from '../format.js';
 import type { SafeHtml } from './escape.js';
-import { html } from './escape.js';
+import { html, prose } from './escape.js';
 
 export function badge(severity: string): SafeHtml {
   return html`<span class="badge ${severity}">${severity}</span>`;
@@ -23,7 +23,7 @@ export function findingsTable(r: AnalysisResult, layout: ReportLayout, tz?: stri
     return html`<tr class="${f.severity}">
 <td>${badge(f.severity)}</td>
 <td class="key">${c ? html`<a href="${layout.anchorOf(c)}">${f.entity.key}</a>` : f.entity.key}</td>
-<td><strong>${f.title}</strong><br><span class="muted">${f.message}</span></td>
+<td><strong>${f.title}</strong><br><span class="muted">${prose(f.message)}</span></td>
 <td class="when"${from.local ? html` title="${from.local}"` : ''}>${when}</td>
 </tr>`;
   });

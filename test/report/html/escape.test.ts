@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { renderSvg } from '../../../src/report/charts/render.js';
-import { assertSafeSvg, escapeHtml, html, jsonForScript, raw } from '../../../src/report/html/escape.js';
+import {
+  assertSafeSvg,
+  escapeHtml,
+  html,
+  jsonForScript,
+  prose,
+  raw,
+} from '../../../src/report/html/escape.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -8,6 +15,17 @@ describe('escapeHtml', () => {
   it('escapes the five characters that matter in text and quoted attributes', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
       '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
+  });
+});
+
+describe('prose', () => {
+  it('sets backticked spans of a message in <code>, after escaping, so markup in them stays text', () => {
+    expect(prose('the kubelet and `kubectl top` watch it').value).toBe(
+      'the kubelet and <code>kubectl top</code> watch it',
+    );
+    expect(prose(`container \`${XSS}\` & one \` left open`).value).toBe(
+      'container <code>&lt;img src=x onerror=alert(1)&gt;</code> &amp; one ` left open',
     );
   });
 });

@@ -5,7 +5,7 @@ import type { Dataset } from '../../../src/import/types.js';
 import { metricDef } from '../../../src/model/metrics.js';
 import { SampleTableBuilder } from '../../../src/model/samples.js';
 import { MAX_DETAIL_CHARTS } from '../../../src/report/charts/index.js';
-import { escapeHtml } from '../../../src/report/html/escape.js';
+import { escapeHtml, prose } from '../../../src/report/html/escape.js';
 import { GLOSSARY } from '../../../src/report/html/glossary.js';
 import { renderHtml } from '../../../src/report/html/page.js';
 import { verdictSentence } from '../../../src/report/verdict.js';
@@ -55,7 +55,7 @@ describe('report.html from the real capture', () => {
   it('carries the glossary from the metric table memlens explain uses', () => {
     for (const name of GLOSSARY) {
       const m = metricDef(name)!;
-      expect(page).toContain(escapeHtml(m.description));
+      expect(page).toContain(prose(m.description).value);
       if (m.v1) expect(page).toContain(escapeHtml(m.v1));
     }
   });
