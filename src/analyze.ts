@@ -8,13 +8,15 @@ import { buildModel } from './model/build.js';
 import type { Entity } from './model/model.js';
 import { PASSES } from './passes/index.js';
 import type { PassOptions } from './passes/runner.js';
-import { runPasses } from './passes/runner.js';
+import { resolveOptions, runPasses } from './passes/runner.js';
 import type { AnalysisResult, FailedInput } from './result.js';
 import { summarize, toFindings } from './result.js';
 import { DEFAULT_READ_LIMITS } from './source/types.js';
 import type { ProgressFactory } from './util/progress.js';
 import type { Matcher } from './util/selector.js';
 import { matches } from './util/selector.js';
+import type { RecommendOptions } from './verdict/recommend.js';
+import { RECOMMEND_ID } from './verdict/recommend.js';
 
 export interface AnalyzeOptions {
   since?: number;
@@ -84,13 +86,15 @@ export function analyzeDatasets(
       e.role === 'container' && e.rowEnd > e.rowStart && (!opts.match || matches(opts.match, labelsOf(e))),
   );
   // 3.
-  const { drafts, statuses } = runPasses(model, containers, opts.passOptions);
+  // Pass and recommended-limit options, defaults overlaid with --set and --config.
+  const options = resolveOptions(opts.passOptions ?? {});
+  const { drafts, statuses } = runPasses(model, containers, options);
   // 4.
   const findings = toFindings(drafts, PASS_OF_CODE);
   return {
     generatedAt: opts.now ?? Date.now(),
     model,
-    containers: summarize(model, containers, findings),
+    containers: summarize(model, containers, findings, options[RECOMMEND_ID] as unknown as RecommendOptions),
     findings,
     passes: statuses,
     failedInputs: failed,

@@ -10,8 +10,8 @@ import { SEVERITY_RANK } from './passes/types.js';
 import { lastKnown, maxKnown } from './util/series.js';
 import { iso } from './util/time.js';
 import { narrativeOf } from './verdict/narrative.js';
-import type { Recommendation } from './verdict/recommend.js';
-import { recommendLimit } from './verdict/recommend.js';
+import type { Recommendation, RecommendOptions } from './verdict/recommend.js';
+import { RECOMMEND_DEFAULTS, RECOMMEND_ID, recommendLimit } from './verdict/recommend.js';
 
 export const SCHEMA = 'memlens/findings@1';
 
@@ -106,7 +106,12 @@ export function toFindings(drafts: FindingDraft[], passOf: (code: FindingCode) =
   );
 }
 
-export function summarize(model: MemModel, containers: Entity[], findings: Finding[]): ContainerSummary[] {
+export function summarize(
+  model: MemModel,
+  containers: Entity[],
+  findings: Finding[],
+  recommend: RecommendOptions = RECOMMEND_DEFAULTS,
+): ContainerSummary[] {
   // Each container's findings, in severity order, looked up once (batches have thousands).
   const byEntity = new Map<Entity, Finding[]>();
   for (const f of findings) {
@@ -141,7 +146,7 @@ export function summarize(model: MemModel, containers: Entity[], findings: Findi
       if (f.pass === 'oom-kill' && f.severity === 'critical') kills += f.evidence.kills ?? 0;
       if (f.code === 'usage-pinned-by-cache/thrashing') thrashing = true;
     }
-    const recommendation = recommendLimit(s, { oomKilled: kills > 0, thrashing }) ?? null;
+    const recommendation = recommendLimit(s, { oomKilled: kills > 0, thrashing }, recommend) ?? null;
     const usage = s.col('usage');
     const ws = s.col('workingSet');
     let atPeak = -1;

@@ -2,10 +2,10 @@ import { UsageError } from '../errors.js';
 import { METRIC_DEFS, metricDef } from '../model/metrics.js';
 import { PASSES } from '../passes/index.js';
 import type { OptionDef, PassDef } from '../passes/types.js';
-import { RECOMMEND_OPTIONS, RECOMMEND_RULE } from '../verdict/recommend.js';
+import { RECOMMEND_ID, RECOMMEND_OPTIONS, RECOMMEND_RULE } from '../verdict/recommend.js';
 import type { Io } from './analyze.js';
 
-const RECOMMENDED_LIMIT = 'recommended-limit';
+const RECOMMENDED_LIMIT = RECOMMEND_ID;
 
 /** `memlens explain [PASS|METRIC]`: the declared metadata, nothing written twice. */
 export function explainCommand(topic: string | undefined, io: Io): number {
@@ -25,7 +25,7 @@ export function explainCommand(topic: string | undefined, io: Io): number {
   }
   if (topic === RECOMMENDED_LIMIT) {
     io.stdout(`${RECOMMENDED_LIMIT}: how memlens recommends a memory limit\n\n${wrap(RECOMMEND_RULE, '')}`);
-    options('recommended limit (fixed)', RECOMMEND_OPTIONS as Record<string, OptionDef>, io);
+    options(RECOMMENDED_LIMIT, RECOMMEND_OPTIONS as Record<string, OptionDef>, io);
     io.stdout('\nMore: docs/recommended-limit.md');
     return 0;
   }

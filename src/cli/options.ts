@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AnalyzeOptions } from '../analyze.js';
 import { UsageError } from '../errors.js';
 import type { PassOptions } from '../passes/runner.js';
+import { resolveOptions } from '../passes/runner.js';
 import type { OptionValue } from '../passes/types.js';
 import { isTimeZone } from '../report/format.js';
 import { RENDERERS } from '../report/index.js';
@@ -129,6 +130,9 @@ export function resolveAnalysisFlags(flags: AnalysisFlags): ResolvedAnalysisFlag
   }
   const tz = checkTimeZone(flags.tz ?? config.tz);
   const match = flags.match ?? config.match;
+  const passOptions = parseSet(flags.set ?? [], structuredClone(config.passes ?? {}));
+  // A mistyped option is said before minutes of import, not after.
+  resolveOptions(passOptions);
   return {
     failOn: parseFailOn(flags.failOn ?? config.failOn ?? 'none'),
     formats,
@@ -139,7 +143,7 @@ export function resolveAnalysisFlags(flags: AnalysisFlags): ResolvedAnalysisFlag
       match: match ? parseSelector(match) : undefined,
       tz,
       settings: flags.vmFormat ? { vmFormat: flags.vmFormat } : undefined,
-      passOptions: parseSet(flags.set ?? [], structuredClone(config.passes ?? {})),
+      passOptions,
       maxInputBytes: flags.maxInputBytes
         ? parseBytesFlag('--max-input-bytes', flags.maxInputBytes)
         : undefined,

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import type { FindingCode } from '../messages.js';
 import type { Entity, MemModel } from '../model/model.js';
 import { seriesOf } from '../model/model.js';
+import { RECOMMEND_ID, RECOMMEND_OPTIONS } from '../verdict/recommend.js';
 import { PASSES } from './index.js';
 import type { FindingDraft, OptionDef, OptionValue, PassDef } from './types.js';
 import { defaultsOf } from './types.js';
@@ -93,27 +94,37 @@ function missingColumns(pass: PassDef, containers: Entity[], eligible: Entity[])
     .join(', ');
 }
 
+/**
+ * What `--set` and `--config` can tune: each pass's options, and the recommended limit's
+ * (`recommended-limit.workingSetHeadroom=0.2`), under the id `memlens explain` uses for it.
+ */
+const TUNABLE: { id: string; options: Record<string, OptionDef> }[] = [
+  ...PASSES.map((p) => ({ id: p.id, options: p.options as Record<string, OptionDef> })),
+  { id: RECOMMEND_ID, options: RECOMMEND_OPTIONS as unknown as Record<string, OptionDef> },
+];
+
 /** Defaults overlaid with user options; unknown passes, options or types are usage errors. */
 export function resolveOptions(overrides: PassOptions): Record<string, Record<string, OptionValue>> {
-  const byId = new Map<string, PassDef>(PASSES.map((p) => [p.id, p]));
+  const byId = new Map(TUNABLE.map((t) => [t.id, t]));
   for (const id of Object.keys(overrides)) {
     if (!byId.has(id))
-      throw new UsageError(`unknown pass "${id}" in options; passes are: ${[...byId.keys()].join(', ')}`);
+      throw new UsageError(
+        `unknown pass "${id}" in options; passes are: ${PASSES.map((p) => p.id).join(', ')} (and ${RECOMMEND_ID})`,
+      );
   }
   const out: Record<string, Record<string, OptionValue>> = {};
-  for (const pass of PASSES) {
-    const defs = pass.options as Record<string, OptionDef>;
+  for (const { id, options: defs } of TUNABLE) {
     const merged = { ...(defaultsOf(defs) as Record<string, OptionValue>) };
-    for (const [k, v] of Object.entries(overrides[pass.id] ?? {})) {
+    for (const [k, v] of Object.entries(overrides[id] ?? {})) {
       const def = defs[k];
       if (!def) {
         throw new UsageError(
-          `pass "${pass.id}" has no option "${k}"; its options are: ${Object.keys(defs).join(', ') || 'none'}`,
+          `${id === RECOMMEND_ID ? '' : 'pass '}"${id}" has no option "${k}"; its options are: ${Object.keys(defs).join(', ') || 'none'}`,
         );
       }
-      merged[k] = coerce(pass.id, k, v, def.default);
+      merged[k] = coerce(id, k, v, def.default);
     }
-    out[pass.id] = merged;
+    out[id] = merged;
   }
   return out;
 }

@@ -24,6 +24,9 @@ export const RECOMMEND_RULE =
   'It is rounded up to a quarter of the power of two below it (…, 96, 112, 128, 160, 192 MiB, …). ' +
   'A recommendation below the current limit by more than keepWithin is only made on at least minWindowHoursToLower of data; on less, the current limit is kept.';
 
+/** The id its options go by in `--set`, `--config` and `memlens explain`. */
+export const RECOMMEND_ID = 'recommended-limit';
+
 export interface RecommendOptions {
   nonReclaimableHeadroom: number;
   workingSetHeadroom: number;

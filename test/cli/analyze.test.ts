@@ -149,6 +149,38 @@ describe('memlens analyze', () => {
     );
   });
 
+  it("takes the recommended limit's headroom from --set, as memlens explain names it", async () => {
+    const recommended = async (...set: string[]) => {
+      const r = await cli('analyze', FIXTURE, '--json', '-o', join(s.dir, 'r7'), ...set);
+      expect(r.code).toBe(0);
+      const json = JSON.parse(r.stdout);
+      return new Map<string, number>(
+        json.containers.map((c: { key: string; recommendedLimitBytes: number }) => [
+          c.key,
+          c.recommendedLimitBytes,
+        ]),
+      );
+    };
+    const base = await recommended();
+    const doubled = await recommended(
+      '--set',
+      'recommended-limit.nonReclaimableHeadroom=1',
+      '--set',
+      'recommended-limit.workingSetHeadroom=1',
+    );
+    // The leak's limit comes from its peak anon + headroom: twice the peak instead of 1.3×.
+    const api = 'shop/checkout-7d9f/api';
+    expect(doubled.get(api)!).toBeGreaterThan(base.get(api)!);
+    expect((await cli('explain', 'recommended-limit')).stdout).toContain(
+      'recommended-limit.workingSetHeadroom = 0.15',
+    );
+    const bad = await cli('analyze', FIXTURE, '--set', 'recommended-limit.margin=1');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'memlens: "recommended-limit" has no option "margin"; its options are: nonReclaimableHeadroom, workingSetHeadroom, oomBumpRatio, keepWithin, minWindowHoursToLower',
+    );
+  });
+
   it('names the file and what to do for bad input, in one line, exit 2', async () => {
     const junk = join(s.dir, 'junk.txt');
     writeFileSync(junk, 'hello\n');
