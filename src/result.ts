@@ -11,7 +11,7 @@ import { lastKnown, maxKnown } from './util/series.js';
 import { iso } from './util/time.js';
 import { narrativeOf } from './verdict/narrative.js';
 import type { Recommendation, RecommendOptions } from './verdict/recommend.js';
-import { RECOMMEND_DEFAULTS, RECOMMEND_ID, recommendLimit } from './verdict/recommend.js';
+import { RECOMMEND_DEFAULTS, recommendLimit } from './verdict/recommend.js';
 
 export const SCHEMA = 'memlens/findings@1';
 
