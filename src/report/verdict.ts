@@ -31,7 +31,9 @@ export function verdictSentence(r: AnalysisResult): string {
       SEVERITY_RANK[b[1].finding.severity] - SEVERITY_RANK[a[1].finding.severity] ||
       PASS_ORDER.get(a[1].finding.pass)! - PASS_ORDER.get(b[1].finding.pass)!,
   );
-  const parts = order.map(([key, g]) => phrase(key, g.containers, g.finding, r));
+  const parts = order.map(
+    ([key, g]) => phrase(key, g.containers, g.finding, r) + alsoKilled(key, g.containers, r),
+  );
   const ok = n - headline.size;
   if (ok > 0) parts.push(`${count(ok)} ok`);
   return `${parts.join('; ')}.`;
@@ -57,6 +59,27 @@ function phrase(key: string, cs: ContainerSummary[], f: Finding, r: AnalysisResu
     default:
       return `${count(k)}: ${f.title.charAt(0).toLowerCase()}${f.title.slice(1)}`;
   }
+}
+
+/**
+ * Kills only cAdvisor counted are warnings, so a container whose headline is more severe (its
+ * working set at the limit) would not mention them; in a post-mortem a kill is the first thing
+ * looked for, so the sentence adds them to that group's phrase.
+ */
+function alsoKilled(key: string, cs: ContainerSummary[], r: AnalysisResult): string {
+  if (key.startsWith('oom-kill')) return '';
+  const group = new Set(cs.map((c) => c.entity));
+  let kills = 0;
+  const killed = new Set<unknown>();
+  for (const f of r.findings)
+    if (f.code === 'oom-kill/killed' && f.severity === 'warning' && group.has(f.entity)) {
+      kills += f.evidence.kills;
+      killed.add(f.entity);
+    }
+  if (kills === 0) return '';
+  return cs.length === 1
+    ? `, possibly OOM-killed ${times(kills)} (cAdvisor only)`
+    : `, ${killed.size} of them possibly OOM-killed (cAdvisor only)`;
 }
 
 /** What the memory was mostly made of at the container's kills, from the oom-kill evidence. */
