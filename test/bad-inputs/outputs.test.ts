@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
 import { escapeHtml } from '../../src/report/html/escape.js';
+import { cli } from '../helpers/cli.js';
 import { fixturePath, scratch } from '../helpers/fixtures.js';
 import { exportBytes } from './helpers.js';
 
@@ -14,16 +14,6 @@ import { exportBytes } from './helpers.js';
  */
 const s = scratch();
 afterAll(() => s.done());
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['node', 'memlens', ...args], {
-    stdout: (x) => out.push(x),
-    stderr: (x) => err.push(x),
-  });
-  return { code, stdout: out.join('\n'), stderr: err };
-}
 
 let cut: string;
 let junk: string;
@@ -66,7 +56,7 @@ describe('warnings of partial inputs reach every output', () => {
     expect(html).toContain(`<li>⚠ ${escapeHtml(EXPORT_WARNING(cutExport))}</li>`);
     expect(html).toContain(`not read: ${escapeHtml(reason)}`);
 
-    expect(r.stderr).toEqual([
+    expect(r.stderrLines).toEqual([
       `memlens: ${reason}`,
       `warning: ${CUT_WARNING(cut)}`,
       `warning: ${EXPORT_WARNING(cutExport)}`,
@@ -78,7 +68,7 @@ describe('warnings of partial inputs reach every output', () => {
   it('one unusable input alone: exit 2 and exactly one line on stderr, no stack trace', async () => {
     const r = await cli('analyze', junk, '--out', join(s.dir, 'none'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toEqual([
+    expect(r.stderrLines).toEqual([
       `memlens: ${junk}: is in no format memlens knows: it is binary data (416 of its first 4096 bytes are not text). memlens reads cgroup captures (.tar, .tar.gz, .tar.zst or a folder) and Prometheus, Grafana and VictoriaMetrics exports; docs/exports.md lists them and how to make them`,
     ]);
   });
@@ -103,7 +93,7 @@ describe('warnings of partial inputs reach every output', () => {
     );
     const r = await cli('analyze', path, '--out', join(s.dir, 'evil'), '--format', 'json');
     expect(r.code).toBe(0);
-    expect(r.stderr).toEqual([
+    expect(r.stderrLines).toEqual([
       `warning: ${path}:2: "1\\n\\u001b[2J\\u001b]0;pwned\\u0007" is not a number; sample skipped`,
     ]);
   });

@@ -3,22 +3,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
+import { cli } from '../helpers/cli.js';
 import { fixture, scratch } from '../helpers/fixtures.js';
 
 const FIXTURE = fixture('v1-oom-killed-and-cache-inflated.tar.gz');
 const s = scratch();
 afterAll(() => s.done());
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['node', 'memlens', ...args], {
-    stdout: (x) => out.push(x),
-    stderr: (x) => err.push(x),
-  });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 describe('memlens analyze', () => {
   it('writes findings.json per the contract, summary.md and containers.csv, and prints a summary table', async () => {

@@ -3,8 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultBatchOut } from '../../src/cli/batch.js';
-import { runCli } from '../../src/cli/program.js';
 import { HEALTHY, mixedBatch } from '../batch/helpers.js';
+import { cli } from '../helpers/cli.js';
 import { scratch } from '../helpers/fixtures.js';
 
 const s = scratch('memlens-cli-batch-');
@@ -14,16 +14,6 @@ let files: Record<string, string>;
 beforeAll(() => {
   files = mixedBatch(dir);
 });
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['node', 'memlens', ...args], {
-    stdout: (x) => out.push(x),
-    stderr: (x) => err.push(x),
-  });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 describe('memlens batch', () => {
   it('reports every input: plain progress lines off a terminal, then one summary line', async () => {

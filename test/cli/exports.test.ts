@@ -3,25 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
+import { cli } from '../helpers/cli.js';
 import { fixture } from '../helpers/exports.js';
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['node', 'memlens', ...args], {
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('memlens on exports', () => {
   it('analyses a Prometheus export end to end: OOM kill from kube-state-metrics, cache-inflated usage', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'memlens-'));
     const r = await cli('analyze', fixture('prometheus-query-range.json'), '--out', dir, '--json');
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.out);
+    const doc = JSON.parse(r.stdout);
     expect(doc.inputs[0].format).toBe('prometheus-json');
     expect(doc.containers.map((c: { key: string }) => c.key)).toEqual([
       'shop/checkout-7d9c/api',
@@ -49,7 +39,7 @@ describe('memlens on exports', () => {
       '--quiet',
     );
     expect(vm.code).toBe(0);
-    expect(vm.err).toBe('');
+    expect(vm.stderr).toBe('');
     const g = await cli(
       'inspect',
       fixture('grafana-9-single-formatted-bom.csv'),
@@ -57,7 +47,7 @@ describe('memlens on exports', () => {
       'Europe/Berlin',
       '--json',
     );
-    expect(JSON.parse(g.out).inputs[0]).toMatchObject({
+    expect(JSON.parse(g.stdout).inputs[0]).toMatchObject({
       timeZone: 'Europe/Berlin',
       lossy: true,
       start: '2023-11-14T22:13:20.000Z',
@@ -67,13 +57,13 @@ describe('memlens on exports', () => {
   it('lists unknown metrics in inspect', async () => {
     const r = await cli('inspect', fixture('prometheus-query-range.json'));
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/unknownMetrics: kube_pod_container_resource_limits\{resource="cpu"\}/);
+    expect(r.stdout).toMatch(/unknownMetrics: kube_pod_container_resource_limits\{resource="cpu"\}/);
   });
 
   it('says in one line what is wrong: a bad --tz, a file in no known format', async () => {
     const bad = await cli('analyze', fixture('prometheus-query-range.json'), '--tz', 'Mars/Base');
     expect(bad.code).toBe(2);
-    expect(bad.err).toBe(
+    expect(bad.stderr).toBe(
       'memlens: --tz "Mars/Base" is not a time zone; use an IANA name like Europe/Berlin, UTC, or an offset like +02:00',
     );
     const dir = mkdtempSync(join(tmpdir(), 'memlens-'));
@@ -81,8 +71,8 @@ describe('memlens on exports', () => {
     writeFileSync(odd, 'dear diary, the pod died again\n');
     const r = await cli('analyze', odd, '--out', dir);
     expect(r.code).toBe(2);
-    expect(r.err.split('\n')).toHaveLength(1);
-    expect(r.err).toBe(
+    expect(r.stderr.split('\n')).toHaveLength(1);
+    expect(r.stderr).toBe(
       `memlens: ${odd}: is in no format memlens knows: it is text, but not in a layout memlens reads (first line: "dear diary, the pod died again"). memlens reads cgroup captures (.tar, .tar.gz, .tar.zst or a folder) and Prometheus, Grafana and VictoriaMetrics exports; docs/exports.md lists them and how to make them`,
     );
   });
@@ -111,7 +101,7 @@ describe('memlens on exports', () => {
       dir,
     );
     expect(cut.code).toBe(0);
-    expect(cut.err).toMatch(
+    expect(cut.stderr).toMatch(
       /prometheus-query-range\.json\.gz: reading stopped .*after 10000 decompressed bytes: the read limit \(--max-input-bytes 10000\).*raise --max-input-bytes/,
     );
     const findings = JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8'));
@@ -123,7 +113,7 @@ describe('memlens on exports', () => {
       expect(c.peak.workingSetBytes).toBeNull();
       expect(c.narrative).toMatch(/its working set is not in it .*headroom cannot be judged/);
     }
-    expect(cut.out).toMatch(/ok\? \(no working set in the data\)/);
+    expect(cut.stdout).toMatch(/ok\? \(no working set in the data\)/);
     // Its first series is longer than 500 bytes: nothing to keep, so an error.
     const bomb = await cli(
       'analyze',
@@ -134,7 +124,7 @@ describe('memlens on exports', () => {
       dir,
     );
     expect(bomb.code).toBe(2);
-    expect(bomb.err).toMatch(
+    expect(bomb.stderr).toMatch(
       /prometheus-query-range\.json\.gz: decompresses to more than 500 bytes \(the read limit, --max-input-bytes\) .*raise --max-input-bytes$/,
     );
   });
@@ -151,8 +141,8 @@ describe('memlens on exports', () => {
       dir,
       '--json',
     );
-    expect(r.code, r.err).toBe(0);
-    const summary = JSON.parse(r.out);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
     expect(JSON.stringify(summary)).not.toMatch(/without a header/);
   });
 });
