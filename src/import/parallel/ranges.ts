@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledWorker } from '../../util/worker-file.js';
 import type { CollectedPart } from '../metrics/to-dataset.js';
 import type { RangeJob } from './worker.js';
 
@@ -19,13 +18,8 @@ export function threadCount(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-/** The compiled worker; when running from TypeScript sources (tests), the built copy in dist/. */
-function workerFile(): string | null {
-  const here = fileURLToPath(new URL('./worker.js', import.meta.url));
-  if (existsSync(here)) return here;
-  const built = here.replace(/([\\/])src([\\/])/, '$1dist$2');
-  return existsSync(built) ? built : null;
-}
+/** The compiled parse worker, or null (see compiledWorker). */
+const workerFile = (): string | null => compiledWorker(new URL('./worker.js', import.meta.url));
 
 export function canRunParallel(): boolean {
   return workerFile() !== null && threadCount() > 1;

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
+import { compiledWorker } from '../../util/worker-file.js';
 
 /**
  * Chart threads for report.html. A composition chart takes 25–40 ms of vega work and a report
@@ -29,13 +28,8 @@ export const MIN_CHARTS_FOR_THREADS = 8;
  */
 export const MAX_CHART_THREADS = 2;
 
-/** The compiled worker; from the TypeScript sources (tests), the built copy in dist/. */
-function workerFile(): string | null {
-  const here = fileURLToPath(new URL('./worker.js', import.meta.url));
-  if (existsSync(here)) return here;
-  const built = here.replace(/([\\/])src([\\/])/, '$1dist$2');
-  return existsSync(built) ? built : null;
-}
+/** The compiled chart worker, or null (see compiledWorker). */
+const workerFile = (): string | null => compiledWorker(new URL('./worker.js', import.meta.url));
 
 /**
  * Threads to draw on, 0 when charts should be drawn in this thread: one core, no built worker,
