@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { TopLevelSpec } from 'vega-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -92,12 +92,8 @@ describe('renderCharts on chart threads', () => {
   it('uses threads only where they pay: several cores, enough charts, not inside a worker', () => {
     expect(takeChartPool(MIN_CHARTS_FOR_THREADS - 1)).toBeUndefined();
     const cores = availableParallelism();
-    // Two threads while at least one and a half cores are idle, else one (the load may move
-    // between the two readings).
-    const expected = (load: number) => (cores < 2 ? 0 : cores - load >= 1.5 ? 2 : 1);
-    const before = expected(loadavg()[0]);
-    const n = chartThreads();
-    expect([before, expected(loadavg()[0])]).toContain(n);
+    // One core is left to the main thread's passes while the chart threads warm up.
+    expect(chartThreads()).toBe(cores < 2 ? 0 : Math.min(2, cores - 1));
   });
 });
 

@@ -3,7 +3,7 @@ import { analyzeDatasets } from '../../../src/analyze.js';
 import { layoutOf, planCharts } from '../../../src/report/charts/index.js';
 import { renderSvg } from '../../../src/report/charts/render.js';
 import { parameterize } from '../../../src/report/charts/view-cache.js';
-import { warmUpSpecs } from '../../../src/report/charts/warm-up.js';
+import { warmUp, warmUpSpecs } from '../../../src/report/charts/warm-up.js';
 import { MiB, promDataset } from '../../helpers/prom-export.js';
 
 describe('warmUpSpecs', () => {
@@ -30,5 +30,11 @@ describe('warmUpSpecs', () => {
 
   it('draws', async () => {
     for (const spec of warmUpSpecs()) expect(await renderSvg(spec)).toMatch(/^<svg[\s\S]*<\/svg>$/);
+  });
+
+  it('stops at the first check that says a real chart waits, else after its rounds', async () => {
+    let checks = 0;
+    expect(await warmUp(() => ++checks > 3)).toBe(3);
+    expect(await warmUp(() => false, 2)).toBe(2 * warmUpSpecs().length);
   });
 });
