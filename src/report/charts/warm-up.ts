@@ -9,10 +9,10 @@ import { byteUnitFor, inUnit } from './units.js';
 const MiB = 1024 ** 2;
 
 /**
- * Draws a made-up fleet overview and composition chart, again and again, and throws them away.
+ * Draws a made-up fleet overview and composition chart (WARM_UP_ROUNDS times) and throws them away.
  * A chart thread does this while the passes run on the main thread, on a core that would
- * otherwise wait: vega's code starts cold and gets fast only after many charts (the first took
- * 0.2–0.35 s, the tenth 25 ms; real charts in a fresh thread averaged 50 ms). Rounds stop as soon
+ * otherwise wait: vega's code starts cold (the first chart took 0.2–0.35 s, the tenth 25 ms),
+ * and that is better paid before the report is waited on. Rounds stop as soon
  * as `stop()` says a real chart is waiting, so warming never delays one by more than the chart
  * being drawn. The composition is shaped like the charts of a Prometheus export without the
  * memory breakdown and without OOM kills (anon measured, active and inactive file estimated, in
@@ -32,8 +32,13 @@ export async function warmUp(stop: () => boolean = () => false, rounds = WARM_UP
   return drawn;
 }
 
-/** Rounds of made-up charts at most: about as many charts as it takes vega's code to get fast. */
-export const WARM_UP_ROUNDS = 20;
+/**
+ * Rounds of made-up charts. One: twenty (about as many charts as vega's code takes to get fast)
+ * halved the time of 51 charts on two threads warmed for 4 s (1.1 s → 0.64–0.85 s), but made
+ * `memlens analyze` on the 7.2 M-row export slower as a whole (4.5–5.0 s against 4.2–4.8 s,
+ * alternating runs): the passes do not leave a core idle for that long.
+ */
+export const WARM_UP_ROUNDS = 1;
 
 /** The made-up charts warmUp draws: a fleet overview of 40 containers, a composition of 300 samples. */
 export function warmUpSpecs(): TopLevelSpec[] {
