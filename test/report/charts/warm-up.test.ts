@@ -34,7 +34,7 @@ describe('warmUpSpecs', () => {
 
   it('stops at the first check that says a real chart waits, else after its rounds', async () => {
     let checks = 0;
-    expect(await warmUp(() => ++checks > 3)).toBe(3);
+    expect(await warmUp(() => ++checks > 3, 5)).toBe(3);
     expect(await warmUp(() => false, 2)).toBe(2 * warmUpSpecs().length);
   });
 });
