@@ -1,3 +1,4 @@
+import { escapeHtml } from '../report/html/escape.js';
 import { formatTime } from '../util/time.js';
 import { reportLink, rowSeverity, sortRows } from './summary.js';
 import type { BatchRow } from './types.js';
@@ -18,10 +19,7 @@ export interface IndexMeta {
 
 /** Text for HTML content and attribute values: nothing an input name holds can become markup. */
 export function esc(s: string | number): string {
-  return String(s).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+  return escapeHtml(String(s));
 }
 
 /** A relative link with every path segment percent-encoded ('#', '?', '%' in names stay names). */

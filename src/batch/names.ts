@@ -1,9 +1,9 @@
 import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { INPUT_EXTENSIONS } from '../util/file-name.js';
 
 /** Files the batch writes next to the report folders; no report folder may take these names. */
 export const INDEX_FILES = ['index.html', 'summary.csv', 'summary.json'];
 
-const EXTENSIONS = /\.(tar\.gz|tar\.zst|tgz|tar|gz|zst|json|csv|prom|txt|jsonl|ndjson)$/i;
 // Well below the 255-byte limit of common file systems, leaving room for a "-NN" suffix.
 const MAX_NAME = 120;
 
@@ -27,7 +27,7 @@ export function reportName(path: string, base: string): string {
   const rel = relative(base, resolve(path)) || basename(path);
   const name = rel
     .replace(/[\\/]+$/, '')
-    .replace(EXTENSIONS, '')
+    .replace(INPUT_EXTENSIONS, '')
     .split(/[\\/]+/)
     .join('_')
     .replace(/[^A-Za-z0-9._-]+/g, '_')

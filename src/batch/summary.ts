@@ -1,3 +1,4 @@
+import { iso } from '../util/time.js';
 import { byText } from './order.js';
 import type { BatchRow, InputFacts, UnreadFacts } from './types.js';
 
@@ -55,9 +56,7 @@ export function toSummaryJson(rows: BatchRow[], meta: SummaryMeta) {
       report: reportLink(r),
       generatedAt: r.generatedAt,
       error: r.error,
-      inputs: r.inputs.map((f) =>
-        isUnread(f) ? f : { ...f, start: isoOrNull(f.start), end: isoOrNull(f.end) },
-      ),
+      inputs: r.inputs.map((f) => (isUnread(f) ? f : { ...f, start: iso(f.start), end: iso(f.end) })),
       stats: r.stats,
     })),
   };
@@ -127,8 +126,4 @@ export function csvCell(v: string | number): string {
   let s = v;
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function isoOrNull(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
 }

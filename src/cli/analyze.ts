@@ -9,6 +9,7 @@ import { summaryTable } from '../report/summary-table.js';
 import type { AnalysisResult } from '../result.js';
 import { toFindingsJson } from '../result.js';
 import { DEFAULT_READ_LIMITS } from '../source/types.js';
+import { safeStem } from '../util/file-name.js';
 import { createProgress } from '../util/progress.js';
 import type { AnalysisFlags, FailOn } from './options.js';
 import { resolveAnalysisFlags } from './options.js';
@@ -107,10 +108,7 @@ export function exitCodeFor(r: AnalysisResult, failOn: FailOn): number {
 
 function defaultOutDir(inputs: string[], now: number): string {
   const first = inputs[0] === '-' || !inputs[0] ? 'stdin' : basename(inputs[0].replace(/\/+$/, ''));
-  const name =
-    first
-      .replace(/\.(tar\.gz|tgz|tar\.zst|tzst|tar|gz|zst|json|csv|prom|txt)$/i, '')
-      .replace(/[^A-Za-z0-9._-]+/g, '_') || 'input';
+  const name = safeStem(first) || 'input';
   const stamp = new Date(now)
     .toISOString()
     .replace(/[-:]/g, '')

@@ -8,6 +8,7 @@ import { runBatch } from '../batch/run.js';
 import type { BatchSummary } from '../batch/types.js';
 import { UsageError } from '../errors.js';
 import { resolveInputs } from '../import/open.js';
+import { safeStem } from '../util/file-name.js';
 import type { AnalyzeFlags, Io } from './analyze.js';
 import type { FailOn } from './options.js';
 import { resolveAnalysisFlags } from './options.js';
@@ -159,10 +160,7 @@ export function defaultBatchOut(inputs: string[]): string {
   // For a glob, the folder part before the first pattern character names the batch.
   const plain = first.split(/[*?[\]{}]/)[0];
   const dir = /[*?[\]{}]/.test(first) ? plain.slice(0, plain.lastIndexOf('/') + 1) || '.' : first;
-  const name = basename(resolve(dir.replace(/\/+$/, '') || '.'))
-    .replace(/\.(tar\.gz|tgz|tar|gz|json|csv|prom|txt)$/i, '')
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/^[._-]+/, '');
+  const name = safeStem(basename(resolve(dir.replace(/\/+$/, '') || '.'))).replace(/^[._-]+/, '');
   return join('reports', name || 'batch');
 }
 

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { FixtureName } from '../helpers/fixtures.js';
-import { analyzeWith, findingsOf, loadFixture, MiB } from '../helpers/fixtures.js';
-import type { MetricsOptions } from '../helpers/prometheus.js';
-import { metricsFromCapture } from '../helpers/prometheus.js';
+import { MiB } from '../helpers/fixtures.js';
+import type { PassCase } from '../helpers/pass-case.js';
+import { passFindings } from '../helpers/pass-case.js';
 
 const PASS = 'active-file-in-working-set';
 
-interface Case {
-  name: string;
-  fixture: FixtureName;
-  metrics?: MetricsOptions;
-  set?: Record<string, string>;
-  container: string;
+interface Case extends PassCase {
   /** Expected active file at the worst sample (± 1 MiB) and whether it is an estimate. */
   active?: { bytes: number; estimated: boolean };
 }
@@ -67,12 +61,7 @@ const cases: Case[] = [
 
 describe('active-file-in-working-set', () => {
   it.each(cases)('$name', async (c) => {
-    const capture = await loadFixture(c.fixture);
-    const r = analyzeWith(
-      [c.metrics ? metricsFromCapture(capture, c.metrics) : capture],
-      c.set ? { [PASS]: c.set } : {},
-    );
-    const got = findingsOf(r, PASS, c.container);
+    const got = await passFindings(PASS, c);
     if (!c.active) {
       expect(got).toEqual([]);
       return;

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { FixtureName } from '../helpers/fixtures.js';
 import { analyzeWith, findingsOf, loadFixture, MiB } from '../helpers/fixtures.js';
-import type { MetricsOptions } from '../helpers/prometheus.js';
-import { metricsFromCapture } from '../helpers/prometheus.js';
+import type { PassCase } from '../helpers/pass-case.js';
+import { passFindings } from '../helpers/pass-case.js';
 
 const PASS = 'anon-growth';
 const CART = 'shop/cart-5b6c/cart';
 
-interface Case {
-  name: string;
-  fixture: FixtureName;
-  metrics?: MetricsOptions;
-  set?: Record<string, string>;
-  container: string;
+interface Case extends PassCase {
   severity?: 'warning' | 'info';
 }
 
@@ -57,12 +51,7 @@ const cases: Case[] = [
 
 describe('anon-growth', () => {
   it.each(cases)('$name', async (c) => {
-    const capture = await loadFixture(c.fixture);
-    const r = analyzeWith(
-      [c.metrics ? metricsFromCapture(capture, c.metrics) : capture],
-      c.set ? { [PASS]: c.set } : {},
-    );
-    const got = findingsOf(r, PASS, c.container);
+    const got = await passFindings(PASS, c);
     if (!c.severity) {
       expect(got).toEqual([]);
       return;

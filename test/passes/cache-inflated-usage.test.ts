@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { FixtureName } from '../helpers/fixtures.js';
-import {
-  analyzeFixture,
-  analyzeWith,
-  findingsOf,
-  keyValues,
-  loadFixture,
-  MiB,
-  rawCapture,
-} from '../helpers/fixtures.js';
-import type { MetricsOptions } from '../helpers/prometheus.js';
-import { metricsFromCapture } from '../helpers/prometheus.js';
+import { analyzeFixture, keyValues, MiB, rawCapture } from '../helpers/fixtures.js';
+import type { PassCase } from '../helpers/pass-case.js';
+import { passFindings } from '../helpers/pass-case.js';
 
 const PASS = 'cache-inflated-usage';
 
-interface Case {
-  name: string;
-  fixture: FixtureName;
-  metrics?: MetricsOptions;
-  set?: Record<string, string>;
-  container: string;
+interface Case extends PassCase {
   /** undefined: quiet. Else: would a 90 % usage alert have fired while the working set was safe? */
   fires?: { falseAlert: boolean; minInactiveBytes: number };
 }
@@ -75,12 +61,7 @@ const cases: Case[] = [
 
 describe('cache-inflated-usage', () => {
   it.each(cases)('$name', async (c) => {
-    const capture = await loadFixture(c.fixture);
-    const r = analyzeWith(
-      [c.metrics ? metricsFromCapture(capture, c.metrics) : capture],
-      c.set ? { [PASS]: c.set } : {},
-    );
-    const got = findingsOf(r, PASS, c.container);
+    const got = await passFindings(PASS, c);
     if (!c.fires) {
       expect(got).toEqual([]);
       return;

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { analyzeDatasets } from '../../src/analyze.js';
 import { importCapture } from '../../src/import/cgroup/capture.js';
 import { memoryTree } from '../../src/source/memory.js';
-import type { FixtureName } from '../helpers/fixtures.js';
 import {
   analyzeFixture,
   analyzeWith,
@@ -12,17 +11,13 @@ import {
   rawCapture,
   statusOf,
 } from '../helpers/fixtures.js';
-import type { MetricsOptions } from '../helpers/prometheus.js';
+import type { PassCase } from '../helpers/pass-case.js';
+import { passFindings } from '../helpers/pass-case.js';
 import { metricsFromCapture } from '../helpers/prometheus.js';
 
 const PASS = 'oom-kill';
 
-interface Case {
-  name: string;
-  fixture: FixtureName;
-  /** Prometheus-format data made from the capture's numbers, with these series. */
-  metrics?: MetricsOptions;
-  container: string;
+interface Case extends PassCase {
   /** Expected findings in time order: code, severity, kills, cause, sources. */
   expect: { code: string; severity: string; kills: number; cause?: string; seenBy?: string }[];
 }
@@ -135,9 +130,7 @@ const cases: Case[] = [
 
 describe('oom-kill', () => {
   it.each(cases)('$name', async (c) => {
-    const capture = await loadFixture(c.fixture);
-    const r = analyzeWith([c.metrics ? metricsFromCapture(capture, c.metrics) : capture]);
-    const got = findingsOf(r, PASS, c.container).sort((a, b) => a.from - b.from);
+    const got = (await passFindings(PASS, c)).sort((a, b) => a.from - b.from);
     expect(
       got.map((f) => ({
         code: f.code,

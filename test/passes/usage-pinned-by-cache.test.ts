@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { FixtureName } from '../helpers/fixtures.js';
 import { analyzeWith, findingsOf, loadFixture } from '../helpers/fixtures.js';
-import type { MetricsOptions } from '../helpers/prometheus.js';
-import { metricsFromCapture } from '../helpers/prometheus.js';
+import type { PassCase } from '../helpers/pass-case.js';
+import { passFindings } from '../helpers/pass-case.js';
 
 const PASS = 'usage-pinned-by-cache';
 const SHIPPER = 'logs/log-shipper-6f7d/shipper';
 const INDEXER = 'search/indexer-0/indexer';
 
-interface Case {
-  name: string;
-  fixture: FixtureName;
-  metrics?: MetricsOptions;
-  set?: Record<string, string>;
-  container: string;
+interface Case extends PassCase {
   /** Expected code, or undefined for quiet; whether reclaim and refault rates are known. */
   code?: 'usage-pinned-by-cache/pinned' | 'usage-pinned-by-cache/thrashing';
   reclaimKnown?: boolean;
@@ -95,12 +89,7 @@ const cases: Case[] = [
 
 describe('usage-pinned-by-cache', () => {
   it.each(cases)('$name', async (c) => {
-    const capture = await loadFixture(c.fixture);
-    const r = analyzeWith(
-      [c.metrics ? metricsFromCapture(capture, c.metrics) : capture],
-      c.set ? { [PASS]: c.set } : {},
-    );
-    const got = findingsOf(r, PASS, c.container);
+    const got = await passFindings(PASS, c);
     if (!c.code) {
       expect(got).toEqual([]);
       return;

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { FixtureName } from '../helpers/fixtures.js';
-import { analyzeWith, findingsOf, loadFixture, MiB } from '../helpers/fixtures.js';
-import type { MetricsOptions } from '../helpers/prometheus.js';
-import { metricsFromCapture } from '../helpers/prometheus.js';
+import { MiB } from '../helpers/fixtures.js';
+import type { PassCase } from '../helpers/pass-case.js';
+import { passFindings } from '../helpers/pass-case.js';
 
 const PASS = 'working-set-near-limit';
 
-interface Case {
-  name: string;
-  fixture: FixtureName;
-  metrics?: MetricsOptions;
-  set?: Record<string, string>;
-  container: string;
+interface Case extends PassCase {
   code?: 'working-set-near-limit/near' | 'working-set-near-limit/at-limit';
   /** The part that made up most of the working set at the peak. */
   mostly?: 'anonBytes' | 'activeFileBytes' | 'shmemBytes' | 'kernelBytes' | 'activeOrShmemBytes';
@@ -87,12 +81,7 @@ const cases: Case[] = [
 
 describe('working-set-near-limit', () => {
   it.each(cases)('$name', async (c) => {
-    const capture = await loadFixture(c.fixture);
-    const r = analyzeWith(
-      [c.metrics ? metricsFromCapture(capture, c.metrics) : capture],
-      c.set ? { [PASS]: c.set } : {},
-    );
-    const got = findingsOf(r, PASS, c.container);
+    const got = await passFindings(PASS, c);
     if (!c.code) {
       expect(got).toEqual([]);
       return;

@@ -87,6 +87,12 @@ const offsets = new Map<string, number>();
 // Fixed offsets ("+02:00", "-0530", "Z") are zones too, as --tz accepts them.
 const OFFSET_RE = /^([+-])(\d{2}):?(\d{2})$/;
 
+/** The offset of a fixed-offset zone ("+02:00", "-0530") in ms, or undefined for a zone name. */
+export function fixedOffsetMs(tz: string): number | undefined {
+  const off = OFFSET_RE.exec(tz);
+  return off ? (off[1] === '-' ? -1 : 1) * (Number(off[2]) * 60 + Number(off[3])) * 60_000 : undefined;
+}
+
 /** True when `tz` is an IANA time zone name this Node knows, or a fixed offset. */
 export function isTimeZone(tz: string): boolean {
   if (OFFSET_RE.test(tz) || /^z$/i.test(tz)) return true;
@@ -135,8 +141,8 @@ function offsetAt(utc: number, tz: string): number {
 /** A wall-clock time in `tz` (given as if it were UTC) → the UTC instant. */
 export function wallToUtc(wall: number, tz: string): number {
   if (/^(utc|etc\/utc|z)$/i.test(tz)) return wall;
-  const off = OFFSET_RE.exec(tz);
-  if (off) return wall - (off[1] === '-' ? -1 : 1) * (Number(off[2]) * 60 + Number(off[3])) * 60_000;
+  const off = fixedOffsetMs(tz);
+  if (off !== undefined) return wall - off;
   const first = wall - offsetAt(wall, tz);
   // Near a DST change the offset at the guess can differ from the offset at the answer.
   return wall - offsetAt(first, tz);

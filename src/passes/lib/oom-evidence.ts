@@ -171,44 +171,48 @@ function fromKubernetes(s: Series, events: KillEvent[], opts: GatherOptions): vo
         if (!Number.isNaN(reason[j])) return reason[j];
       return Number.NaN;
     };
+    // A kill already there in the first sample: before the data, at a time not known.
+    const beforeData = (i: number, restartCount?: number) =>
+      add(
+        events,
+        {
+          source: 'kubernetes',
+          kills: 1,
+          from: s.t[i],
+          to: s.t[i],
+          timeKnown: false,
+          beforeWindow: true,
+          before: -1,
+          ...(restartCount === undefined ? {} : { restarts: restartCount }),
+        },
+        opts,
+      );
+    // A kill between two samples.
+    const between = (prev: number, i: number, restartCount?: number) =>
+      add(
+        events,
+        {
+          source: 'kubernetes',
+          kills: 1,
+          from: s.t[prev],
+          to: s.t[i],
+          timeKnown: true,
+          beforeWindow: false,
+          before: prev,
+          ...(restartCount === undefined ? {} : { restarts: restartCount }),
+        },
+        opts,
+      );
     if (restarts && s.has('restarts')) {
       let prev = -1;
       for (let i = 0; i < s.length; i++) {
         if (Number.isNaN(restarts[i])) continue;
         if (prev < 0) {
           prev = i;
-          if (restarts[i] > 0 && reasonFrom(i) === 1)
-            add(
-              events,
-              {
-                source: 'kubernetes',
-                kills: 1,
-                from: s.t[i],
-                to: s.t[i],
-                timeKnown: false,
-                beforeWindow: true,
-                before: -1,
-                restarts: restarts[i],
-              },
-              opts,
-            );
+          if (restarts[i] > 0 && reasonFrom(i) === 1) beforeData(i, restarts[i]);
           continue;
         }
-        if (restarts[i] > restarts[prev] && reasonFrom(i) === 1)
-          add(
-            events,
-            {
-              source: 'kubernetes',
-              kills: 1,
-              from: s.t[prev],
-              to: s.t[i],
-              timeKnown: true,
-              beforeWindow: false,
-              before: prev,
-              restarts: restarts[i],
-            },
-            opts,
-          );
+        if (restarts[i] > restarts[prev] && reasonFrom(i) === 1) between(prev, i, restarts[i]);
         prev = i;
       }
       return;
@@ -217,34 +221,8 @@ function fromKubernetes(s: Series, events: KillEvent[], opts: GatherOptions): vo
     let prev = -1;
     for (let i = 0; i < s.length; i++) {
       if (Number.isNaN(reason[i])) continue;
-      if (prev < 0 && reason[i] === 1)
-        add(
-          events,
-          {
-            source: 'kubernetes',
-            kills: 1,
-            from: s.t[i],
-            to: s.t[i],
-            timeKnown: false,
-            beforeWindow: true,
-            before: -1,
-          },
-          opts,
-        );
-      else if (prev >= 0 && reason[prev] !== 1 && reason[i] === 1)
-        add(
-          events,
-          {
-            source: 'kubernetes',
-            kills: 1,
-            from: s.t[prev],
-            to: s.t[i],
-            timeKnown: true,
-            beforeWindow: false,
-            before: prev,
-          },
-          opts,
-        );
+      if (prev < 0 && reason[i] === 1) beforeData(i);
+      else if (prev >= 0 && reason[prev] !== 1 && reason[i] === 1) between(prev, i);
       prev = i;
     }
     return;
