@@ -32,7 +32,7 @@ function composition(e: {
   return parts.join(', ');
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const times = (n: number) => (n > 1 ? ` ${n}×` : '');
 const during = (ms: number, samples: number) =>
   samples > 1 ? `for ${formatDuration(ms)} (${plural(samples, 'sample')})` : 'in one sample';

@@ -4,6 +4,7 @@ import type { AnalyzeOptions, LoadResult } from '../analyze.js';
 import { analyzeDatasets, loadInputs } from '../analyze.js';
 import type { InputRef } from '../import/open.js';
 import { resolveInputs, spoolStdin } from '../import/open.js';
+import { plural } from '../messages.js';
 import { RENDERERS } from '../report/index.js';
 import { summaryTable } from '../report/summary-table.js';
 import type { AnalysisResult } from '../result.js';
@@ -96,7 +97,7 @@ async function analyzeAndWrite(
 
 function verdictLine(r: AnalysisResult): string {
   const n = (s: string) => r.findings.filter((f) => f.severity === s).length;
-  return `${r.containers.length} containers, ${r.findings.length} findings (${n('critical')} critical, ${n('warning')} warning, ${n('info')} info).`;
+  return `${plural(r.containers.length, 'container')}, ${plural(r.findings.length, 'finding')} (${n('critical')} critical, ${n('warning')} warning, ${n('info')} info).`;
 }
 
 export function exitCodeFor(r: AnalysisResult, failOn: FailOn): number {

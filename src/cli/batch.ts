@@ -8,6 +8,7 @@ import { runBatch } from '../batch/run.js';
 import type { BatchSummary } from '../batch/types.js';
 import { UsageError } from '../errors.js';
 import { resolveInputs } from '../import/open.js';
+import { plural } from '../messages.js';
 import { safeStem } from '../util/file-name.js';
 import type { AnalyzeFlags, Io } from './analyze.js';
 import type { FailOn } from './options.js';
@@ -128,7 +129,6 @@ export function batchExitCode(s: BatchSummary, failOn: FailOn): number {
 
 /** The closing line: what was made, what failed, where the index is. */
 export function summaryLine(s: BatchSummary): string {
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const bySeverity = (sev: string) =>
     s.rows.filter((r) => r.status === 'ok' && r.stats?.worstSeverity === sev).length;
   const parts = [

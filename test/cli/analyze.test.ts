@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { fixture, scratch } from '../helpers/fixtures.js';
+import { fixture, fixturePath, scratch } from '../helpers/fixtures.js';
 
 const FIXTURE = fixture('v1-oom-killed-and-cache-inflated.tar.gz');
 const s = scratch();
@@ -169,6 +169,12 @@ describe('memlens analyze', () => {
     expect(bad.stderr).toBe(
       'memlens: "recommended-limit" has no option "margin"; its options are: nonReclaimableHeadroom, workingSetHeadroom, oomBumpRatio, keepWithin, minWindowHoursToLower',
     );
+  });
+
+  it('counts in words that agree with the number (1 container, 0 findings)', async () => {
+    const r = await cli('analyze', fixturePath('healthy'), '-o', join(s.dir, 'r8'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\n1 container, 0 findings (0 critical, 0 warning, 0 info).');
   });
 
   it('names the file and what to do for bad input, in one line, exit 2', async () => {
