@@ -1,4 +1,4 @@
-import { fixedOffsetMs, isTimeZone } from '../import/text/time.js';
+import { fixedOffsetMs, isTimeZone, wallClock } from '../import/text/time.js';
 import { formatBytes } from '../util/bytes.js';
 import { formatTime } from '../util/time.js';
 
@@ -17,29 +17,7 @@ export function formatInZone(ms: number, tz: string): string {
       .replace('T', ' ')
       .replace(/\.\d+Z$/, '')} ${tz}`;
   }
-  return `${zoneFormatter(tz).format(new Date(ms))} ${tz}`;
-}
-
-// A report formats every time it shows in the same zone: one formatter per zone, not per time.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function zoneFormatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    // sv-SE writes ISO-like "YYYY-MM-DD HH:MM:SS", which sorts and reads the same everywhere.
-    f = new Intl.DateTimeFormat('sv-SE', {
-      timeZone: tz,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
+  return `${wallClock(ms, tz)} ${tz}`;
 }
 
 /** A time in UTC, and in `tz` too when one was given and it is not UTC. */

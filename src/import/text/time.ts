@@ -122,6 +122,13 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** "2026-11-27 21:16:50": the wall-clock time of the instant `ms` in the IANA zone `tz`. */
+export function wallClock(ms: number, tz: string): string {
+  const p: Record<string, string> = {};
+  for (const part of formatter(tz).formatToParts(ms)) if (part.type !== 'literal') p[part.type] = part.value;
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
 /** Offset of `tz` from UTC at the instant `utc` (ms), cached per zone and quarter hour. */
 function offsetAt(utc: number, tz: string): number {
   const bucket = Math.floor(utc / 900_000);
