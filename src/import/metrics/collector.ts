@@ -171,9 +171,28 @@ export class Collector {
       return;
     }
     const s = this.rows[series];
-    if (s.n === s.t.length) grow(s);
+    if (s.n === s.t.length) this.grow(s, series);
     s.t[s.n] = t;
     s.v[s.n++] = v;
+  }
+
+  /** The series that got its first sample last (-1 before any). */
+  private lastStarted = -1;
+
+  private grow(s: SeriesRows, series: number): void {
+    let cap: number;
+    if (s.t.length === 0) {
+      // A series' rows usually come together and the series of one export are about as long, so
+      // the one started before is the best first size: no doubling, no copies, no garbage.
+      cap = Math.max(16, this.lastStarted >= 0 ? this.rows[this.lastStarted].n : 0);
+      this.lastStarted = series;
+    } else cap = s.t.length * 2;
+    const t = new Float64Array(cap);
+    t.set(s.t.subarray(0, s.n));
+    s.t = t;
+    const v = new Float64Array(cap);
+    v.set(s.v.subarray(0, s.n));
+    s.v = v;
   }
 
   /** Records that the input used a kind of thing worth telling (counted). */
@@ -213,14 +232,4 @@ export function partOf(c: Collector) {
     lines: c.lines,
     facts: c.facts,
   };
-}
-
-function grow(s: SeriesRows): void {
-  const cap = Math.max(16, s.t.length * 2);
-  const t = new Float64Array(cap);
-  t.set(s.t);
-  s.t = t;
-  const v = new Float64Array(cap);
-  v.set(s.v);
-  s.v = v;
 }

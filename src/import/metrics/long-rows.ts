@@ -63,7 +63,8 @@ export function longLayoutFromHeader(header: string[], dialect: CsvDialect, tz?:
 
 /**
  * Parses records of a long CSV body into the collector. `firstLine` is the file line of the first
- * record given (for warnings). Resolves to the number of lines read.
+ * record given (for warnings). Resolves to the number of lines read. The chunks may be one buffer
+ * refilled (a worker's reads): nothing keeps a chunk once the next one is asked for.
  */
 export async function parseLongBody(
   chunks: AsyncIterable<Buffer>,
@@ -121,7 +122,7 @@ async function scanLines(
   const delim = dialect.delimiter;
   let line = firstLine;
   let carry: Buffer | null = null;
-  const it = chunks[Symbol.asyncIterator]();
+  const it = lineAligned(chunks)[Symbol.asyncIterator]();
   // As in scanCsv: an unfinished long line waits for as many new bytes as it holds.
   let waiting: Buffer[] = [];
   let waitingBytes = 0;
@@ -129,7 +130,7 @@ async function scanLines(
     const next = await it.next();
     if (next.done) break;
     if (carry && carry.length >= LONG_RECORD && waitingBytes + next.value.length < carry.length) {
-      waiting.push(next.value);
+      waiting.push(Buffer.from(next.value));
       waitingBytes += next.value.length;
       if (carry.length + waitingBytes > MAX_RECORD_BYTES) throw new RecordTooLongError(line);
       continue;
@@ -140,6 +141,10 @@ async function scanLines(
     let pos = 0;
     rec.buf = buf;
     for (;;) {
+      if (edges && !skipping) {
+        pos = handler.fastRun(buf, pos);
+        line += handler.taken;
+      }
       const nl = buf.indexOf(10, pos);
       if (nl < 0) break;
       const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
@@ -194,7 +199,7 @@ async function scanLines(
       if (quoted) {
         // Hand the rest of the input to the full scanner: it copes with any quoting from here on.
         const rest = buf.subarray(pos);
-        return line - firstLine + (await scanCsv(prepend(rest, it), dialect, onRecord, line));
+        return line - firstLine + (await scanCsv(owned(rest, it), dialect, onRecord, line));
       }
       if (end > pos || n > 0) {
         rec.start[n] = p;
@@ -212,17 +217,69 @@ async function scanLines(
     if (carry && carry.length > MAX_RECORD_BYTES) throw new RecordTooLongError(line);
   }
   if (waiting.length) carry = Buffer.concat([carry!, ...waiting]);
-  if (carry?.length) return line - firstLine + (await scanCsv(prepend(carry, it), dialect, onRecord, line));
+  if (carry?.length) return line - firstLine + (await scanCsv(owned(carry, it), dialect, onRecord, line));
   return line - firstLine;
 }
 
-async function* prepend(first: Buffer, it: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  yield first;
+/**
+ * `first`, then the rest of `it`, as copies: the full scanner keeps views of earlier chunks
+ * (a record not finished yet), which a refilled buffer would overwrite.
+ */
+async function* owned(first: Buffer, it: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield Buffer.from(first);
   for (;;) {
     const r = await it.next();
     if (r.done) return;
-    yield r.value;
+    yield Buffer.from(r.value);
   }
+}
+
+/**
+ * The same bytes, re-cut so that chunks end at a line end: the line a chunk breaks off in is
+ * joined to its end in a small buffer of its own, so the scanner never copies a whole chunk to
+ * carry a part line over (a copy of the file otherwise). A line still unfinished after
+ * LONG_RECORD bytes is passed on as it came; the scanner's own carry takes it from there.
+ */
+export async function* lineAligned(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let tail: Buffer[] = [];
+  let tailBytes = 0;
+  for await (const chunk of chunks) {
+    let start = 0;
+    if (tailBytes > 0) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        tail.push(Buffer.from(chunk));
+        tailBytes += chunk.length;
+        if (tailBytes >= LONG_RECORD) {
+          yield* tail;
+          tail = [];
+          tailBytes = 0;
+        }
+        continue;
+      }
+      tail.push(chunk.subarray(0, nl + 1));
+      yield Buffer.concat(tail);
+      tail = [];
+      tailBytes = 0;
+      start = nl + 1;
+    }
+    const last = chunk.lastIndexOf(10);
+    if (last >= start) {
+      yield start === 0 && last === chunk.length - 1 ? chunk : chunk.subarray(start, last + 1);
+      start = last + 1;
+    }
+    if (start < chunk.length) {
+      // Copied: the source may refill its buffer once the next chunk is asked for.
+      tail.push(Buffer.from(chunk.subarray(start)));
+      tailBytes += chunk.length - start;
+      if (tailBytes >= LONG_RECORD) {
+        yield* tail;
+        tail = [];
+        tailBytes = 0;
+      }
+    }
+  }
+  yield* tail;
 }
 
 /** The per-row function: bytes → (series id, t, v), with interning on the key cells' bytes. */
@@ -240,6 +297,14 @@ export interface RowHandler {
   ): boolean;
   /** Cells before and after the key run when every other cell is the time or the value. */
   edges: { before: number; after: number } | null;
+  /**
+   * Fastest path, for runs of rows of the series read last (an export writes a series' rows
+   * together): takes complete lines from `pos` on while they repeat that series' key and hold
+   * plain time and value cells; returns where it stopped (the start of the first line it did not
+   * take) and leaves the number of lines taken in `taken`. A line it stops at goes the usual way.
+   */
+  fastRun(buf: Buffer, pos: number): number;
+  taken: number;
 }
 
 export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
@@ -279,7 +344,6 @@ export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
       );
       return;
     }
-    if (tp.kind === 'wall') wall++;
     const v = parseNumber(buf, rec.start[value], rec.end[value]);
     if (v === undefined) {
       out.bad.add(
@@ -302,8 +366,11 @@ export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
       id = register(rec);
       idOf.push(id);
     } else id = idOf[id];
-    out.take(id, tp.ms, v, rec.line);
-    if (wall) out.facts.wallTimes = wall;
+    // Wall-clock times are counted as the samples they dated (a skipped row dated nothing).
+    if (out.take(id, tp.ms, v, rec.line) && tp.kind === 'wall') {
+      wall++;
+      out.facts.wallTimes = wall;
+    }
   };
   // The key run is [first, last]; the other cells, time and value, sit before and after it.
   const edges =
@@ -364,7 +431,164 @@ export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
     out.add(idOf[k], t, v);
     return true;
   };
-  return { onRecord, onKnownKey, edges };
+  // fastRun's state: the key of the series read last, copied where 8-byte loads can read it.
+  const before = edges?.before ?? 0;
+  const after = edges?.after ?? 0;
+  // The two non-key cells in line order: true where the cell is the time.
+  const isTime: boolean[] = [];
+  for (let c = 0; c < before; c++) isTime.push(c === time);
+  for (let c = width - after; c < width; c++) isTime.push(c === time);
+  const delim = layout.dialect.delimiter;
+  let keyId = -1;
+  let keyLen = -1;
+  let keySeries = -1;
+  let keyBuf = Buffer.alloc(256);
+  let keyView = new DataView(keyBuf.buffer, keyBuf.byteOffset, keyBuf.length);
+  // Cell results go through a typed array: a double kept in a closure variable is a heap number.
+  const cell = new Float64Array(2);
+  // 1 when the line's time was a wall-clock time (counted once the line is taken).
+  const wallCell = new Uint8Array(1);
+  const handler = {
+    onRecord,
+    onKnownKey,
+    edges,
+    taken: 0,
+    fastRun(buf: Buffer, pos: number): number {
+      handler.taken = 0;
+      const id = interner.lastId;
+      if (id !== keyId) useKey(id);
+      if (keyLen < 0) return pos;
+      const limit = buf.length;
+      const view = new DataView(buf.buffer, buf.byteOffset, limit);
+      // Locals, not the closure's variables: the loop keeps them in registers.
+      const kLen = keyLen;
+      const kBuf = keyBuf;
+      const kView = keyView;
+      const nBefore = before;
+      const nAfter = after;
+      const dl = delim;
+      const words = kLen - 7;
+      let taken = 0;
+      for (;;) {
+        let i = pos;
+        let c = 0;
+        wallCell[0] = 0;
+        for (; c < nBefore; c++) {
+          i = readCell(buf, i, limit, isTime[c], false);
+          if (i < 0 || buf[i] !== dl) break;
+          i++;
+        }
+        if (c < nBefore || i + kLen >= limit) break;
+        // The key, 8 bytes at a time (the stored key has no 0 byte, so no 8 of its bytes read as
+        // ±0 and equal doubles are equal bytes; a NaN never equals and only sends the row the slow way).
+        let k = 0;
+        for (; k < words; k += 8) if (view.getFloat64(i + k, true) !== kView.getFloat64(k, true)) break;
+        if (k < words) break;
+        for (; k < kLen; k++) if (buf[i + k] !== kBuf[k]) break;
+        if (k < kLen) break;
+        i += kLen;
+        if (nAfter > 0) {
+          if (buf[i] !== dl) break;
+          i++;
+          for (c = 0; c < nAfter; c++) {
+            const last = c === nAfter - 1;
+            i = readCell(buf, i, limit, isTime[nBefore + c], last);
+            if (i < 0 || (!last && buf[i] !== dl)) break;
+            if (!last) i++;
+          }
+          if (c < nAfter) break;
+        }
+        // i is at the line end: LF, or CR LF.
+        let next: number;
+        if (buf[i] === 10) next = i + 1;
+        else if (buf[i] === 13 && i + 1 < limit && buf[i + 1] === 10) next = i + 2;
+        else break;
+        const t = cell[0];
+        const v = cell[1];
+        // Anything unusual (NaN, a negative, an impossible time) goes the slow way, which knows the line.
+        if (!out.plain(t, v)) break;
+        out.add(keySeries, t, v);
+        if (wallCell[0]) {
+          wall++;
+          out.facts.wallTimes = wall;
+        }
+        taken++;
+        pos = next;
+      }
+      handler.taken = taken;
+      return pos;
+    },
+  };
+  return handler;
+
+  /** Takes interned key `id` as the one fastRun compares with, when its bytes allow the word compare. */
+  function useKey(id: number): void {
+    keyId = id;
+    keyLen = -1;
+    if (id < 0) return;
+    const bytes = interner.keyBytes(id);
+    // A quoted key (the slow path decodes its escapes) or one with a 0 byte (see the compare).
+    if (bytes.length < 8 || bytes.includes(34) || bytes.includes(0)) return;
+    if (bytes.length > keyBuf.length) {
+      keyBuf = Buffer.alloc(bytes.length * 2);
+      keyView = new DataView(keyBuf.buffer, keyBuf.byteOffset, keyBuf.length);
+    }
+    keyBuf.set(bytes);
+    keyLen = bytes.length;
+    keySeries = idOf[id];
+  }
+
+  /**
+   * Reads the time or value cell at `i` into `cell` (0: time in ms, 1: value); returns the index
+   * of the byte that ends it (the delimiter, or the line end when `last`), or -1 when the cell is
+   * quoted, runs past the buffer or does not parse. Plain digits (most exports) are read here,
+   * in a function small enough for the engine to inline; anything else goes to otherCell.
+   */
+  function readCell(buf: Buffer, i: number, limit: number, timeCell: boolean, last: boolean): number {
+    const s = i;
+    let x = 0;
+    for (; i < limit; i++) {
+      const d = buf[i] - 48;
+      if (d < 0 || d > 9) break;
+      x = x * 10 + d;
+    }
+    if (i >= limit) return -1;
+    const b = buf[i];
+    if (i > s && i - s <= 15 && (b === delim || (last && (b === 10 || b === 13)))) {
+      // As epochToMs, for a whole number.
+      if (timeCell) cell[0] = x < 1e11 ? x * 1000 : x < 1e14 ? x : Math.round(x / 1e3);
+      else cell[1] = x;
+      return i;
+    }
+    return otherCell(buf, s, i, limit, timeCell, last);
+  }
+
+  /** readCell for cells that are not plain digits: decimals, exponents, RFC 3339, a zone's wall time. */
+  function otherCell(
+    buf: Buffer,
+    s: number,
+    i: number,
+    limit: number,
+    timeCell: boolean,
+    last: boolean,
+  ): number {
+    let b = 0;
+    for (; i < limit; i++) {
+      b = buf[i];
+      if (b === delim || b === 10 || b === 13 || b === 34) break;
+    }
+    if (i >= limit || b === 34 || (!last && b !== delim) || (last && b === delim)) return -1;
+    if (timeCell) {
+      if (!parseTimeBytes(buf, s, i, tz, tp)) return -1;
+      if (tp.kind === 'wall') wallCell[0] = 1;
+      cell[0] = tp.ms;
+    } else {
+      const v = parseNumber(buf, s, i);
+      if (v === undefined) return -1;
+      cell[1] = v;
+    }
+    return i;
+  }
 
   function register(rec: CsvRecord): number {
     const labels: Record<string, string> = {};

@@ -20,6 +20,16 @@ export class ByteInterner {
     return this.count;
   }
 
+  /** Id of the key found or added last (-1 before any): the one a row of the same series repeats. */
+  get lastId(): number {
+    return this.last;
+  }
+
+  /** The stored bytes of key `id` (spans joined by a 0 byte), as a view into the arena. */
+  keyBytes(id: number): Uint8Array {
+    return this.arena.subarray(this.keyStart[id], this.keyStart[id] + this.keyLen[id]);
+  }
+
   /**
    * The id of the key made of spans [s0,e0), [s1,e1)… of `buf` (flat array of starts and ends),
    * or -1 when it is new (call `add` with the same spans to give it the next id).
