@@ -120,8 +120,8 @@ describe.skipIf(!run)('report.html in headless Chromium', () => {
           width: box?.width ?? 0,
           height: box?.height ?? 0,
           points: count('.points_marks path'),
-          areas: count('.parts_marks path'),
-          lines: count('.lines_marks path'),
+          areas: count('[class*=" parts_"] path'),
+          lines: count('[class*=" lines_"] path'),
           kills: count('.oom_kills_marks line'),
         };
       }),
@@ -201,7 +201,7 @@ describe.skipIf(!run)('report.html in headless Chromium', () => {
 
       // Tooltip: hover the middle of the first composition chart's plot.
       const figure = page.locator('figure[data-kind="composition"]').first();
-      const plot = figure.locator('.parts_marks').first();
+      const plot = figure.locator('[class*=" parts_"]').first();
       await plot.scrollIntoViewIfNeeded();
       const box = (await plot.boundingBox())!;
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);

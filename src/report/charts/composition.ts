@@ -30,9 +30,29 @@ export const STEP_MAX_POINTS = 120;
 const colorOf = (s: SeriesDef, table: Record<string, string>) =>
   table[s.label.replace(/ \(estimated\)$/, '')] ?? '#999999';
 
-/** A vega expression mapping a column name to its label (fold yields column names). */
-const labelExpr = (defs: SeriesDef[], field: string) =>
-  `${JSON.stringify(Object.fromEntries(defs.map((d) => [d.column, d.label])))}[datum.${field}]`;
+/** Fields the spec adds to each row: where a part's band starts and ends in the stack. */
+export const stackLow = (column: string) => `stack_lo_${column}`;
+export const stackHigh = (column: string) => `stack_hi_${column}`;
+
+/**
+ * The stack, computed on the rows by vega: each part's band starts where the known parts below it
+ * end, and is unknown (no band there) where the part is. One layer per part and per line, with a
+ * constant colour, draws the same picture as a fold, a stack and a colour split of every sample
+ * into its own tuple, for half of vega's work (7 ms a chart against 14 with 300 samples).
+ */
+function stackTransforms(parts: SeriesDef[]): { calculate: string; as: string }[] {
+  const out: { calculate: string; as: string }[] = [];
+  let below = '0';
+  for (const p of parts) {
+    out.push({ calculate: below, as: stackLow(p.column) });
+    out.push({
+      calculate: `datum.${p.column} == null ? null : datum.${stackLow(p.column)} + datum.${p.column}`,
+      as: stackHigh(p.column),
+    });
+    below = `datum.${stackLow(p.column)} + (datum.${p.column} || 0)`;
+  }
+  return out;
+}
 
 /**
  * One container's memory over time: what usage is made of, stacked (anon, shmem, kernel, active
@@ -52,7 +72,7 @@ export function compositionSpec(d: CompositionData, opts: CompositionOptions = {
   const aria = opts.markAria === false ? { aria: false } : {};
   const partLabels = d.parts.map((p) => p.label);
   const lineLabels = d.lines.map((l) => l.label);
-  const estimated = d.parts.filter((p) => p.estimated).map((p) => p.label);
+  const dashed = d.lines.filter((l) => l.column === 'limit').map((l) => l.label);
   const zoom = [
     {
       name: 'zoom',
@@ -69,64 +89,60 @@ export function compositionSpec(d: CompositionData, opts: CompositionOptions = {
       encoding: { x: { ...x, field: 'from' }, x2: { field: 'to' } },
     });
   }
-  if (d.parts.length) {
+  d.parts.forEach((p, i) => {
     layer.push({
-      name: 'parts',
-      transform: [
-        { fold: d.parts.map((p) => p.column), as: ['column', 'value'] },
-        { calculate: labelExpr(d.parts, 'column'), as: 'part' },
-        // fold loses the declared order; `order` restores the stack bottom to top.
-        { calculate: `indexof(${JSON.stringify(d.parts.map((p) => p.column))}, datum.column)`, as: 'order' },
-      ],
-      mark: { type: 'area', interpolate, ...aria },
+      name: `parts-${p.column}`,
+      mark: {
+        type: 'area',
+        interpolate,
+        opacity: p.estimated ? ESTIMATED_OPACITY : MEASURED_OPACITY,
+        ...aria,
+      },
       encoding: {
         x,
-        y: { field: 'value', type: 'quantitative', stack: 'zero', title: yTitle },
+        y: { field: stackHigh(p.column), type: 'quantitative', title: yTitle },
+        y2: { field: stackLow(p.column) },
         color: {
-          field: 'part',
+          datum: p.label,
           type: 'nominal',
           title: 'made of',
-          scale: { domain: partLabels, range: d.parts.map((p) => colorOf(p, PART_COLORS)) },
+          scale: { domain: partLabels, range: d.parts.map((q) => colorOf(q, PART_COLORS)) },
           legend: { orient: 'right' },
         },
-        order: { field: 'order', type: 'quantitative' },
-        opacity: estimated.length
-          ? {
-              condition: { test: { field: 'part', oneOf: estimated }, value: ESTIMATED_OPACITY },
-              value: MEASURED_OPACITY,
-            }
-          : { value: MEASURED_OPACITY },
       },
-      params: zoom,
+      ...(i === 0 ? { params: zoom } : {}),
     });
-  }
-  if (d.lines.length) {
+  });
+  d.lines.forEach((l, i) => {
     layer.push({
-      name: 'lines',
-      transform: [
-        { fold: d.lines.map((l) => l.column), as: ['column', 'value'] },
-        { calculate: labelExpr(d.lines, 'column'), as: 'line' },
-      ],
+      name: `lines-${l.column}`,
       mark: { type: 'line', interpolate, strokeWidth: 1.6, ...aria },
       encoding: {
         x,
-        y: { field: 'value', type: 'quantitative', stack: null, title: yTitle },
+        y: { field: l.column, type: 'quantitative', title: yTitle },
         stroke: {
-          field: 'line',
+          datum: l.label,
           type: 'nominal',
           title: 'lines',
-          scale: { domain: lineLabels, range: d.lines.map((l) => colorOf(l, LINE_COLORS)) },
-          legend: { orient: 'right' },
+          scale: { domain: lineLabels, range: d.lines.map((m) => colorOf(m, LINE_COLORS)) },
+          // The limit's dash in the legend too (a datum's dash gets no legend of its own to merge).
+          legend: {
+            orient: 'right',
+            encoding: {
+              symbols: {
+                strokeDash: {
+                  condition: { test: `indexof(${JSON.stringify(dashed)}, datum.value) >= 0`, value: [6, 3] },
+                  value: [1, 0],
+                },
+              },
+            },
+          },
         },
-        strokeDash: {
-          field: 'line',
-          type: 'nominal',
-          scale: { domain: lineLabels, range: d.lines.map((l) => (l.column === 'limit' ? [6, 3] : [1, 0])) },
-        },
+        strokeDash: { value: l.column === 'limit' ? [6, 3] : [1, 0] },
       },
-      ...(d.parts.length ? {} : { params: zoom }),
+      ...(i === 0 && !d.parts.length ? { params: zoom } : {}),
     });
-  }
+  });
   if (d.kills.length) {
     const kills = d.kills.map((k) => ({ ...k, label: k.kills > 1 ? `OOM kill ×${k.kills}` : 'OOM kill' }));
     layer.push({
@@ -195,6 +211,7 @@ export function compositionSpec(d: CompositionData, opts: CompositionOptions = {
     config: CHART_CONFIG,
     // The samples once, shared by the layers that draw them; the kill layers bring their own.
     data: { values: d.rows },
+    ...(d.parts.length ? { transform: stackTransforms(d.parts) } : {}),
     layer,
   };
 }

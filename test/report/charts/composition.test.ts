@@ -1,9 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeDatasets } from '../../../src/analyze.js';
 import { seriesOf } from '../../../src/model/model.js';
-import { compositionSpec, ESTIMATED_OPACITY } from '../../../src/report/charts/composition.js';
+import {
+  compositionSpec,
+  ESTIMATED_OPACITY,
+  MEASURED_OPACITY,
+  stackHigh,
+  stackLow,
+} from '../../../src/report/charts/composition.js';
 import { compositionData, MAX_POINTS, PARTS, pickRows } from '../../../src/report/charts/data.js';
 import { compileSpec, renderSvg, uniqueIds } from '../../../src/report/charts/render.js';
+import { LINE_COLORS } from '../../../src/report/charts/theme.js';
 import type { AnalysisResult } from '../../../src/result.js';
 import { analyzeCapture } from '../../helpers/capture.js';
 import { incidentExport, MiB, promDataset } from '../../helpers/prom-export.js';
@@ -110,26 +117,63 @@ describe('pickRows', () => {
   });
 });
 
+/** The rows as the chart's vega view holds them after the spec's own transforms (the stack). */
+async function stackedRows(spec: object): Promise<Record<string, number | null>[]> {
+  const vega = await import('vega');
+  const compiled = (await compileSpec(spec as Parameters<typeof compileSpec>[0])).vega;
+  const stacked = compiled.data.find((d: { transform?: { as?: string }[] }) =>
+    d.transform?.some((t) => t.as === stackHigh('rss')),
+  );
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  await view.runAsync();
+  return view.data(stacked.name);
+}
+
 describe('compositionSpec', () => {
-  it('stacks the parts bottom-up, draws the lines unstacked and a rule per OOM kill', () => {
+  it('stacks the parts bottom-up, one band per part, draws the lines unstacked and a rule per OOM kill', async () => {
     const c = byKey(capture, 'checkout');
     const d = compositionData(capture, c);
     const spec = compositionSpec(d);
     expect((spec as { data: { values: unknown[] } }).data.values).toBe(d.rows);
-    const parts = layers(spec).find((l) => l.name === 'parts')!;
-    expect(parts.mark.type).toBe('area');
-    // Few samples: each holds until the next (steps).
-    expect((parts.mark as { interpolate?: string }).interpolate).toBe('step-after');
-    expect(parts.transform![0].fold).toEqual(d.parts.map((p) => p.column));
-    expect(parts.encoding.y.stack).toBe('zero');
-    expect(parts.encoding.color.field).toBe('part');
-    expect(parts.encoding.color.scale.domain).toEqual(d.parts.map((p) => p.label));
-    expect(parts.encoding.x.scale.type).toBe('utc');
-    const lines = layers(spec).find((l) => l.name === 'lines')!;
-    expect(lines.mark.type).toBe('line');
-    expect(lines.transform![0].fold).toEqual(['usage', 'workingSet', 'limit']);
-    expect(lines.encoding.stroke.scale.domain).toEqual(['usage', 'working set', 'limit']);
-    expect(lines.encoding.y.stack).toBeNull();
+    const parts = layers(spec).filter((l) => l.name?.startsWith('parts-'));
+    expect(parts.map((l) => l.name)).toEqual(d.parts.map((p) => `parts-${p.column}`));
+    for (const [i, l] of parts.entries()) {
+      expect(l.mark.type).toBe('area');
+      // Few samples: each holds until the next (steps).
+      expect((l.mark as { interpolate?: string }).interpolate).toBe('step-after');
+      expect(l.encoding.y.field).toBe(stackHigh(d.parts[i].column));
+      expect(l.encoding.y2.field).toBe(stackLow(d.parts[i].column));
+      expect(l.encoding.color.datum).toBe(d.parts[i].label);
+      expect(l.encoding.color.scale.domain).toEqual(d.parts.map((p) => p.label));
+      expect(l.encoding.x.scale.type).toBe('utc');
+    }
+    // The bands, as vega computes them: each starts where the parts below end.
+    const rows = await stackedRows(spec);
+    expect(rows).toHaveLength(d.rows.length);
+    rows.forEach((row, k) => {
+      let below = 0;
+      for (const p of d.parts) {
+        const v = d.rows[k][p.column];
+        expect(row[stackLow(p.column)]).toBeCloseTo(below, 9);
+        if (v === null) expect(row[stackHigh(p.column)]).toBeNull();
+        else expect(row[stackHigh(p.column)]).toBeCloseTo(below + v, 9);
+        below += v ?? 0;
+      }
+      // All parts of a capture add up to usage (rss + shmem + kernel + file cache).
+      expect(below).toBeCloseTo(d.rows[k].usage as number, 0);
+    });
+    const lines = layers(spec).filter((l) => l.name?.startsWith('lines-'));
+    expect(lines.map((l) => l.name)).toEqual(['lines-usage', 'lines-workingSet', 'lines-limit']);
+    for (const l of lines) {
+      expect(l.mark.type).toBe('line');
+      expect(l.encoding.y.field).toBe(l.name!.slice('lines-'.length));
+      expect(l.encoding.stroke.scale.domain).toEqual(['usage', 'working set', 'limit']);
+    }
+    expect(lines.map((l) => l.encoding.strokeDash.value)).toEqual([
+      [1, 0],
+      [1, 0],
+      [6, 3],
+    ]);
     const rules = layers(spec).find((l) => l.name === 'oom-kills')!;
     expect(rules.mark.type).toBe('rule');
     expect(rules.data.values.map((v) => v.to)).toEqual(d.kills.map((k) => k.to));
@@ -140,15 +184,27 @@ describe('compositionSpec', () => {
     ).toBe(true);
   });
 
+  it('leaves a part without a band where it is unknown, and stacks the parts above on the known ones', async () => {
+    const c = byKey(capture, 'checkout');
+    const d = compositionData(capture, c);
+    const gap = 2;
+    const rows = d.rows.map((r, k) => (k === gap ? { ...r, shmem: null } : r));
+    const stacked = await stackedRows(compositionSpec({ ...d, rows }));
+    expect(stacked[gap][stackHigh('shmem')]).toBeNull();
+    expect(stacked[gap][stackLow('kernel')]).toBeCloseTo(rows[gap].rss as number, 9);
+  });
+
   it('draws estimated parts pale', () => {
     const r = analyzeDatasets([incidentExport()]);
-    const spec = compositionSpec(compositionData(r, byKey(r, 'reader')));
-    const parts = layers(spec).find((l) => l.name === 'parts')!;
-    expect(parts.encoding.opacity.condition.test.oneOf).toEqual([
+    const d = compositionData(r, byKey(r, 'reader'));
+    const parts = layers(compositionSpec(d)).filter((l) => l.name?.startsWith('parts-'));
+    expect(parts.map((l) => (l.mark as { opacity?: number }).opacity)).toEqual(
+      d.parts.map((p) => (p.estimated ? ESTIMATED_OPACITY : MEASURED_OPACITY)),
+    );
+    expect(d.parts.filter((p) => p.estimated).map((p) => p.label)).toEqual([
       'active file (estimated)',
       'inactive file (estimated)',
     ]);
-    expect(parts.encoding.opacity.condition.value).toBe(ESTIMATED_OPACITY);
   });
 
   it('compiles without warnings and renders an area per part, a line per series and the kill rules', async () => {
@@ -156,10 +212,19 @@ describe('compositionSpec', () => {
     for (const hover of [false, true])
       expect((await compileSpec(compositionSpec(d, { hover }))).warnings).toEqual([]);
     const svg = await renderSvg(compositionSpec(d));
-    expect(svg.match(/class="mark-area role-mark parts_marks"/g)).toHaveLength(d.parts.length);
-    expect(svg.match(/class="mark-line role-mark lines_marks"/g)).toHaveLength(d.lines.length);
+    expect(svg.match(/class="mark-area role-mark parts_\w+_marks"/g)).toHaveLength(d.parts.length);
+    expect(svg.match(/class="mark-line role-mark lines_\w+_marks"/g)).toHaveLength(d.lines.length);
     const kills = svg.slice(svg.indexOf('oom_kills_marks'));
     expect(kills.slice(0, kills.indexOf('</g>')).match(/<line /g)).toHaveLength(2);
+    // The lines' legend: one entry per line in its colour, the limit's dashed like its line.
+    const symbols = [
+      ...svg.matchAll(/d="M-5,0L5,0" stroke="([^"]+)" stroke-width="[^"]+" stroke-dasharray="([^"]+)"/g),
+    ];
+    expect(symbols.map((m) => [m[1], m[2]])).toEqual([
+      [LINE_COLORS.usage, '1,0'],
+      [LINE_COLORS['working set'], '1,0'],
+      [LINE_COLORS.limit, '6,3'],
+    ]);
   });
 
   it('static SVG: the same drawing without the area and line marks’ per-sample ARIA labels', async () => {

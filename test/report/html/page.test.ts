@@ -37,7 +37,7 @@ describe('report.html from the real capture', () => {
     expect(figures.map((f) => f[2])).toEqual(['fleet-overview', 'composition', 'composition', 'composition']);
     for (const [, , kind, body] of figures) {
       expect(body).toMatch(/<div class="static"[^>]*><svg /);
-      expect(body).toContain(kind === 'fleet-overview' ? 'points_marks' : 'parts_marks');
+      expect(body).toContain(kind === 'fleet-overview' ? 'points_marks' : 'parts_rss_marks');
     }
   });
 
