@@ -72,6 +72,7 @@ async function analyzeAndWrite(
   for (const f of result.failedInputs) io.stderr(`memlens: ${f.message}`);
   for (const i of result.model.inputs) for (const w of i.warnings) io.stderr(`warning: ${w}`);
 
+  await Promise.all(formats.map((f) => RENDERERS[f].start?.(result)));
   const out = flags.out ?? defaultOutDir(inputs, result.generatedAt);
   await writingOutput('--out', out, () => mkdir(out, { recursive: true }));
   const written: string[] = [];

@@ -19,6 +19,11 @@ export interface Renderer {
   prepare?(): Promise<void>;
   /** Stops what prepare started and render did not use (the analysis failed before rendering). */
   release?(): Promise<void>;
+  /**
+   * Starts the slow part of render as soon as the result is there (report.html: its charts,
+   * drawn on the chart threads), so it runs while the other formats are written. render uses it.
+   */
+  start?(r: AnalysisResult): Promise<void>;
 }
 
 export const RENDERERS: Record<string, Renderer> = {
@@ -31,5 +36,9 @@ export const RENDERERS: Record<string, Renderer> = {
     render: async (r, o) => (await import('./html/page.js')).renderHtml(r, o),
     prepare: async () => (await import('./charts/pool.js')).warmChartThreads(),
     release: async () => (await import('./charts/pool.js')).closeWarmChartThreads(),
+    start: async (r) => {
+      // Errors are render's to report; this only gets the drawing going.
+      (await import('./charts/index.js')).renderCharts(r).catch(() => undefined);
+    },
   },
 };

@@ -67,22 +67,28 @@ export function layoutOf(r: AnalysisResult, maxDetail = MAX_DETAIL_CHARTS): Repo
 
 /** Every chart of the report as specs: pure, no rendering. */
 export function planCharts(r: AnalysisResult, layout: ReportLayout): ChartPlan[] {
+  return [...chartPlans(r, layout)];
+}
+
+/**
+ * The report's charts one by one, the fleet overview first: the drawing of each can start while
+ * the next is planned (shaping a composition's rows takes a few ms of this thread each).
+ */
+export function* chartPlans(r: AnalysisResult, layout: ReportLayout): Generator<ChartPlan> {
   const data = fleetData(r, layout.anchorOf);
   const fleet = fleetOverviewSpec(data);
-  const plans: ChartPlan[] = [
-    {
-      id: 'fleet',
-      kind: 'fleet-overview',
-      title: 'Fleet overview',
-      file: 'fleet-overview',
-      fleet: data,
-      spec: fleet,
-      interactiveSpec: fleet,
-    },
-  ];
+  yield {
+    id: 'fleet',
+    kind: 'fleet-overview',
+    title: 'Fleet overview',
+    file: 'fleet-overview',
+    fleet: data,
+    spec: fleet,
+    interactiveSpec: fleet,
+  };
   for (const c of layout.detailed) {
     const d = compositionData(r, c);
-    plans.push({
+    yield {
       id: sectionId(c),
       kind: 'composition',
       title: c.entity.key,
@@ -91,9 +97,8 @@ export function planCharts(r: AnalysisResult, layout: ReportLayout): ChartPlan[]
       composition: d,
       spec: compositionSpec(d, { markAria: false }),
       interactiveSpec: compositionSpec(d, { hover: true }),
-    });
+    };
   }
-  return plans;
 }
 
 const rendered = new WeakMap<AnalysisResult, Map<number, Promise<RenderedChart[]>>>();
@@ -110,7 +115,8 @@ export function renderCharts(r: AnalysisResult, maxDetail = MAX_DETAIL_CHARTS): 
   }
   let p = byMax.get(maxDetail);
   if (!p) {
-    p = (async () => drawAll(planCharts(r, layoutOf(r, maxDetail))))();
+    const layout = layoutOf(r, maxDetail);
+    p = drawAll(chartPlans(r, layout), layout.detailed.length + 1);
     byMax.set(maxDetail, p);
   }
   return p;
@@ -121,12 +127,12 @@ export function renderCharts(r: AnalysisResult, maxDetail = MAX_DETAIL_CHARTS): 
  * at a time here. Like a pass that throws, a chart that cannot be drawn is reported in its place;
  * the rest of the report still renders.
  */
-async function drawAll(plans: ChartPlan[]): Promise<RenderedChart[]> {
+async function drawAll(plans: Iterable<ChartPlan>, count: number): Promise<RenderedChart[]> {
   const drawable = (plan: ChartPlan) => {
     const d = plan.composition;
     return !d || d.parts.length + d.lines.length > 0;
   };
-  const pool = takeChartPool(plans.filter(drawable).length);
+  const pool = takeChartPool(count);
   const here = async (plan: ChartPlan): Promise<RenderedChart> => {
     try {
       return { ...plan, svg: uniqueIds(await renderSvg(plan.spec), plan.id) };
@@ -141,18 +147,21 @@ async function drawAll(plans: ChartPlan[]): Promise<RenderedChart[]> {
       for (const plan of plans) out.push(drawable(plan) ? await here(plan) : empty(plan));
       return out;
     }
-    return await Promise.all(
-      plans.map(async (plan): Promise<RenderedChart> => {
-        if (!drawable(plan)) return empty(plan);
-        try {
-          const reply = await pool.draw(plan.spec, plan.id);
-          return 'svg' in reply ? { ...plan, svg: reply.svg } : failed(plan, reply.error);
-        } catch {
-          // The thread died (not the chart): draw it here instead.
-          return here(plan);
-        }
-      }),
-    );
+    const drawn: Promise<RenderedChart>[] = [];
+    for (const plan of plans)
+      drawn.push(
+        (async (): Promise<RenderedChart> => {
+          if (!drawable(plan)) return empty(plan);
+          try {
+            const reply = await pool.draw(plan.spec, plan.id);
+            return 'svg' in reply ? { ...plan, svg: reply.svg } : failed(plan, reply.error);
+          } catch {
+            // The thread died (not the chart): draw it here instead.
+            return here(plan);
+          }
+        })(),
+      );
+    return await Promise.all(drawn);
   } finally {
     await pool?.close();
   }

@@ -33,12 +33,17 @@ export interface HtmlOptions {
 export async function renderHtml(r: AnalysisResult, opts: HtmlOptions = {}): Promise<string> {
   const maxDetail = opts.maxDetailCharts ?? MAX_DETAIL_CHARTS;
   const layout = layoutOf(r, maxDetail);
-  const charts = await renderCharts(r, maxDetail);
+  // The charts are drawn on chart threads while this thread writes the tables.
+  const drawing = renderCharts(r, maxDetail);
+  const header = headerSection(r, { tz: opts.tz });
+  const findings = findingsTable(r, layout, opts.tz);
+  const containers = containersTable(r, layout);
+  const charts = await drawing;
   const fleet = charts[0];
   const details = charts.slice(1);
   const unplaced = fleet.fleet?.unplaced ?? 0;
 
-  const body = html`${headerSection(r, { tz: opts.tz })}
+  const body = html`${header}
 <nav class="toc" aria-label="sections"><a href="#overview">Overview</a><a href="#findings">Findings</a><a href="#containers">Containers</a>${details.length ? html`<a href="#details">Details</a>` : ''}<a href="#glossary">Glossary</a><a href="#passes">Passes</a></nav>
 <main>
 <section id="overview"><h2>Fleet overview</h2>
@@ -51,8 +56,8 @@ ${chartFigure(fleet, html`Each point is a container (click one to jump to it). $
 </div>
 </div>
 </section>
-<section id="findings"><h2>Findings</h2>${findingsTable(r, layout, opts.tz)}</section>
-<section id="containers"><h2>Containers</h2>${containersTable(r, layout)}</section>
+<section id="findings"><h2>Findings</h2>${findings}</section>
+<section id="containers"><h2>Containers</h2>${containers}</section>
 ${
   details.length
     ? html`<section id="details"><h2>Container details</h2>
