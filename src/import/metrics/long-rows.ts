@@ -141,7 +141,7 @@ async function scanLines(
     let pos = 0;
     rec.buf = buf;
     for (;;) {
-      if (edges && !skipping) {
+      if (handler.fast && !skipping) {
         pos = handler.fastRun(buf, pos);
         line += handler.taken;
       }
@@ -304,6 +304,8 @@ export interface RowHandler {
    * take) and leaves the number of lines taken in `taken`. A line it stops at goes the usual way.
    */
   fastRun(buf: Buffer, pos: number): number;
+  /** Whether the layout allows fastRun (every cell is the time, the value or a key cell). */
+  fast: boolean;
   taken: number;
 }
 
@@ -431,19 +433,30 @@ export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
     out.add(idOf[k], t, v);
     return true;
   };
-  // fastRun's state: the key of the series read last, copied where 8-byte loads can read it.
-  const before = edges?.before ?? 0;
-  const after = edges?.after ?? 0;
-  // The two non-key cells in line order: true where the cell is the time.
-  const isTime: boolean[] = [];
-  for (let c = 0; c < before; c++) isTime.push(c === time);
-  for (let c = width - after; c < width; c++) isTime.push(c === time);
+  // fastRun's plan: the line's cells in order, as the time (-1), the value (-2) or key run k (k).
+  // Only where every cell is one of them (a pandas index column, say, is none).
+  const plan: number[] = [];
+  if (width === keyCols.length + 2 && time !== value) {
+    for (let col = 0; col < width; col++) {
+      if (col === time) plan.push(-1);
+      else if (col === value) plan.push(-2);
+      else {
+        const k = runs.findIndex((r) => r[0] === col);
+        plan.push(k);
+        col = runs[k][1];
+      }
+    }
+  }
+  const steps = Int32Array.from(plan);
   const delim = layout.dialect.delimiter;
+  // The key of the series read last, copied where 8-byte loads can read it, cut into its runs.
   let keyId = -1;
-  let keyLen = -1;
+  let keyOk = false;
   let keySeries = -1;
   let keyBuf = Buffer.alloc(256);
   let keyView = new DataView(keyBuf.buffer, keyBuf.byteOffset, keyBuf.length);
+  const pieceStart = new Int32Array(runs.length);
+  const pieceLen = new Int32Array(runs.length);
   // Cell results go through a typed array: a double kept in a closure variable is a heap number.
   const cell = new Float64Array(2);
   // 1 when the line's time was a wall-clock time (counted once the line is taken).
@@ -452,52 +465,51 @@ export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
     onRecord,
     onKnownKey,
     edges,
+    fast: plan.length > 0,
     taken: 0,
     fastRun(buf: Buffer, pos: number): number {
       handler.taken = 0;
       const id = interner.lastId;
       if (id !== keyId) useKey(id);
-      if (keyLen < 0) return pos;
+      if (!keyOk) return pos;
       const limit = buf.length;
       const view = new DataView(buf.buffer, buf.byteOffset, limit);
       // Locals, not the closure's variables: the loop keeps them in registers.
-      const kLen = keyLen;
       const kBuf = keyBuf;
       const kView = keyView;
-      const nBefore = before;
-      const nAfter = after;
+      const n = steps.length;
       const dl = delim;
-      const words = kLen - 7;
       let taken = 0;
       for (;;) {
         let i = pos;
-        let c = 0;
+        let s = 0;
         wallCell[0] = 0;
-        for (; c < nBefore; c++) {
-          i = readCell(buf, i, limit, isTime[c], false);
-          if (i < 0 || buf[i] !== dl) break;
-          i++;
-        }
-        if (c < nBefore || i + kLen >= limit) break;
-        // The key, 8 bytes at a time (the stored key has no 0 byte, so no 8 of its bytes read as
-        // ±0 and equal doubles are equal bytes; a NaN never equals and only sends the row the slow way).
-        let k = 0;
-        for (; k < words; k += 8) if (view.getFloat64(i + k, true) !== kView.getFloat64(k, true)) break;
-        if (k < words) break;
-        for (; k < kLen; k++) if (buf[i + k] !== kBuf[k]) break;
-        if (k < kLen) break;
-        i += kLen;
-        if (nAfter > 0) {
-          if (buf[i] !== dl) break;
-          i++;
-          for (c = 0; c < nAfter; c++) {
-            const last = c === nAfter - 1;
-            i = readCell(buf, i, limit, isTime[nBefore + c], last);
-            if (i < 0 || (!last && buf[i] !== dl)) break;
-            if (!last) i++;
+        for (; s < n; s++) {
+          const step = steps[s];
+          const last = s === n - 1;
+          if (step < 0) {
+            i = readCell(buf, i, limit, step === -1, last);
+            if (i < 0) break;
+          } else {
+            // A run of the key, 8 bytes at a time: its stored bytes hold no 0 byte, so no 8 of them
+            // read as ±0 and equal doubles are equal bytes (a NaN never equals: the slow way).
+            const len = pieceLen[step];
+            const at = pieceStart[step];
+            if (i + len >= limit) break;
+            let k = 0;
+            for (; k + 8 <= len; k += 8)
+              if (view.getFloat64(i + k, true) !== kView.getFloat64(at + k, true)) break;
+            if (k + 8 <= len) break;
+            for (; k < len; k++) if (buf[i + k] !== kBuf[at + k]) break;
+            if (k < len) break;
+            i += len;
           }
-          if (c < nAfter) break;
+          if (!last) {
+            if (buf[i] !== dl) break;
+            i++;
+          }
         }
+        if (s < n) break;
         // i is at the line end: LF, or CR LF.
         let next: number;
         if (buf[i] === 10) next = i + 1;
@@ -524,17 +536,27 @@ export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
   /** Takes interned key `id` as the one fastRun compares with, when its bytes allow the word compare. */
   function useKey(id: number): void {
     keyId = id;
-    keyLen = -1;
-    if (id < 0) return;
+    keyOk = false;
+    if (id < 0 || plan.length === 0) return;
     const bytes = interner.keyBytes(id);
-    // A quoted key (the slow path decodes its escapes) or one with a 0 byte (see the compare).
-    if (bytes.length < 8 || bytes.includes(34) || bytes.includes(0)) return;
+    // A quoted key goes the slow way (which decodes its escapes).
+    if (bytes.includes(34)) return;
     if (bytes.length > keyBuf.length) {
       keyBuf = Buffer.alloc(bytes.length * 2);
       keyView = new DataView(keyBuf.buffer, keyBuf.byteOffset, keyBuf.length);
     }
     keyBuf.set(bytes);
-    keyLen = bytes.length;
+    // The interner joins a key's runs with a 0 byte; one more 0 is a 0 in a label (see the compare).
+    let at = 0;
+    for (let k = 0; k < runs.length; k++) {
+      const end = k === runs.length - 1 ? bytes.length : bytes.indexOf(0, at);
+      if (end < 0) return;
+      pieceStart[k] = at;
+      pieceLen[k] = end - at;
+      at = end + 1;
+    }
+    if (bytes.indexOf(0, pieceStart[runs.length - 1]) >= 0) return;
+    keyOk = true;
     keySeries = idOf[id];
   }
 

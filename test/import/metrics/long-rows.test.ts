@@ -24,8 +24,12 @@ const HEADERS = [
   ['timestamp', '__name__', 'namespace', 'pod', 'container', 'value'],
   ['__name__', 'namespace', 'pod', 'container', 'value', 'timestamp'],
   ['timestamp', 'value', '__name__', 'namespace', 'pod'],
-  // name apart from the labels: no single key run, so no fast path; must still agree
+  // query_csv.py: the name apart from the labels, a key in two runs
   ['__name__', 'timestamp', 'value', 'pod', 'container'],
+  // a key in three runs
+  ['namespace', 'timestamp', 'pod', 'value', 'container'],
+  // pandas' unnamed index column is neither key nor number: no fast path, same result
+  ['', 'timestamp', '__name__', 'pod', 'container', 'value'],
 ];
 
 const T0 = 1_700_000_000;
@@ -86,7 +90,9 @@ const rowsOf = (width: number) =>
 
 function lineOf(header: string[], r: Row): string {
   let k = 0;
-  return header.map((h) => (h === 'timestamp' ? r.time : h === 'value' ? r.value : r.labels[k++])).join(',');
+  return header
+    .map((h) => (h === 'timestamp' ? r.time : h === 'value' ? r.value : h === '' ? String(k) : r.labels[k++]))
+    .join(',');
 }
 
 /** Chunks of `text` of the given sizes, copied into one buffer refilled each time (as a worker reads). */
@@ -183,6 +189,29 @@ describe('long CSV fast paths', () => {
     // A negative value is not plain: the slow path reports it with its line.
     expect(handler.fastRun(Buffer.from(line(T0 + 60, 'api-1', '-1')), 0)).toBe(0);
     expect(handler.taken).toBe(0);
+  });
+});
+
+describe('long CSV fast path in other layouts', () => {
+  it('takes query_csv.py rows (name, time, value, labels) without the general path', async () => {
+    const layout = longLayoutFromHeader(HEADERS[3], DIALECT)!;
+    const c = new Collector();
+    const handler = longRowHandler(layout, c);
+    expect(handler.fast).toBe(true);
+    const line = (t: number, v: number) => `container_memory_rss,${t},${v},api-1,app\r\n`;
+    await scanCsv(
+      (async function* () {
+        yield Buffer.from(line(T0, 1));
+      })(),
+      DIALECT,
+      handler.onRecord,
+    );
+    const run = Buffer.from(line(T0 + 15, 2) + line(T0 + 30, 3));
+    expect(handler.fastRun(run, 0)).toBe(run.length);
+    expect(handler.taken).toBe(2);
+    expect([...c.rows[0].v.subarray(0, c.rows[0].n)]).toEqual([1, 2, 3]);
+    // A pandas index column is neither key nor number: no fast path there.
+    expect(longRowHandler(longLayoutFromHeader(HEADERS[5], DIALECT)!, new Collector()).fast).toBe(false);
   });
 });
 
