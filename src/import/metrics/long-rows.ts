@@ -279,7 +279,8 @@ export async function* lineAligned(chunks: AsyncIterable<Buffer>): AsyncGenerato
       }
     }
   }
-  yield* tail;
+  // The last line, without a line end: in one piece too.
+  if (tail.length) yield tail.length === 1 ? tail[0] : Buffer.concat(tail);
 }
 
 /** The per-row function: bytes → (series id, t, v), with interning on the key cells' bytes. */
