@@ -235,7 +235,11 @@ async function importInput(ref: InputRef, ctx: ImportContext): Promise<Dataset> 
   if (!importer)
     throw new InputError(
       ref.path,
-      `is in no format memlens knows: ${unknownFormat(opened.probe.head, opened.probe.compression)}`,
+      `is in no format memlens knows: ${unknownFormat(
+        opened.probe.head,
+        opened.probe.compression,
+        IMPORTERS.map((i) => i.id),
+      )}`,
     );
   let ds: Dataset;
   try {
@@ -258,12 +262,13 @@ async function importInput(ref: InputRef, ctx: ImportContext): Promise<Dataset> 
   if (read.length) ds.input.warnings.unshift(...read);
   // An export of which not one sample could be used would only say "no containers" and exit 0:
   // it is an input error (a batch lists it with the reason), naming what was wrong with it.
-  if (ds.kind === 'metrics' && ds.table.length === 0) throw new InputError(ref.path, noSamplesReason(ds));
+  if (ds.kind === 'metrics' && ds.table.length === 0)
+    throw new InputError(ref.path, noSamplesReason(ds, importer.title));
   return ds;
 }
 
 /** Why an export gave no sample: the first thing its import complained of, else that it is empty. */
-function noSamplesReason(ds: Dataset): string {
+function noSamplesReason(ds: Dataset, readAs: string): string {
   const own = ds.input.warnings.filter((w) => !w.endsWith(': no samples in this input'));
   if (own.length === 0)
     return 'holds no samples (an empty query result?). Export a time range and a selector that match running containers (docs/exports.md)';
@@ -273,7 +278,9 @@ function noSamplesReason(ds: Dataset): string {
   );
   const first = m ? `${m[1] ? `line ${m[1]}: ` : ''}${m[2]}` : own[0];
   const more = own.length > 1 ? ` (and ${own.length - 1} more warning${own.length > 2 ? 's' : ''})` : '';
-  return `holds no sample memlens can use: ${first}${more}. Check that it is a memory export memlens reads (docs/exports.md)`;
+  // Detection goes by the first bytes; naming the format it settled on tells the user why a line
+  // was judged the way it was (a note read as an exposition snapshot, a CSV of other data).
+  return `holds no sample memlens can use, read as ${readAs}: ${first}${more}. Check that it is a memory export memlens reads (docs/exports.md)`;
 }
 
 /** Reads stdin whole (bounded) so it can be sniffed like a file. */

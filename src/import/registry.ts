@@ -32,6 +32,8 @@ export interface OpenedInput {
   warnings?: string[];
   /** Set when reading stopped before the end: 'limit' (--max-input-bytes) or 'damaged' data. */
   stopped?: 'limit' | 'damaged';
+  /** The last line, not read because it had no line end in a format that ends every line (textChunks). */
+  cutLine?: string;
 }
 
 export interface ImportContext {

@@ -26,11 +26,17 @@ const MAGIC: [bytes: number[], what: string][] = [
   [[0x89, 0x50, 0x4e, 0x47], 'a PNG image, not data'],
 ];
 
-const FORMATS =
-  'memlens reads cgroup captures (.tar, .tar.gz, .tar.zst or a folder) and Prometheus, Grafana and VictoriaMetrics exports; docs/exports.md lists them and how to make them';
-
-/** The reason an input is in no known format, as the tail of "<input>: is in no format memlens knows: …". */
-export function unknownFormat(head: Buffer, compression: 'none' | 'gzip' | 'zstd'): string {
+/**
+ * The reason an input is in no known format, as the tail of "<input>: is in no format memlens knows: …".
+ * `tried` are the ids of the formats it was checked against (findings.json's `inputs[].format`), so
+ * the user can tell at a glance whether the format they meant is one memlens reads.
+ */
+export function unknownFormat(
+  head: Buffer,
+  compression: 'none' | 'gzip' | 'zstd',
+  tried: readonly string[],
+): string {
+  const FORMATS = `Tried ${tried.join(', ')}; docs/exports.md says how to export each`;
   const packed = compression === 'none' ? '' : `${compression}-compressed `;
   if (head.length === 0)
     return `it is ${packed ? `${packed}and ` : ''}empty (0 bytes). Check that the file was written completely`;

@@ -1,6 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadInput } from '../../src/import/open.js';
-import { CTX, exportBytes, gzipSync, limits, outcome } from './helpers.js';
+import { cli } from '../helpers/cli.js';
+import { CTX, exportBytes, gzipSync, join, limits, outcome, writeFileSync } from './helpers.js';
 
 /**
  * The catalogue of bad exports (test/bad-inputs/README.md): one test per case, each with the
@@ -85,7 +88,7 @@ describe('bad exports', () => {
     );
     expect(await outcome('panel.csv', input)).toEqual({
       error:
-        'panel.csv: holds no sample memlens can use: repeated column headers (""); names without labels were kept apart as "name #2"…, identical metric{labels} names merged. Check that it is a memory export memlens reads (docs/exports.md)',
+        'panel.csv: holds no sample memlens can use, read as Grafana CSV (Download CSV, joined or single series; legacy Export CSV): repeated column headers (""); names without labels were kept apart as "name #2"…, identical metric{labels} names merged. Check that it is a memory export memlens reads (docs/exports.md)',
     });
   });
 
@@ -93,7 +96,7 @@ describe('bad exports', () => {
     const junk = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
     expect(await outcome('export.csv', junk)).toEqual({
       error:
-        'export.csv: is in no format memlens knows: it is binary data (416 of its first 4096 bytes are not text). memlens reads cgroup captures (.tar, .tar.gz, .tar.zst or a folder) and Prometheus, Grafana and VictoriaMetrics exports; docs/exports.md lists them and how to make them',
+        'export.csv: is in no format memlens knows: it is binary data (416 of its first 4096 bytes are not text). Tried cgroup-capture, grafana-csv, prometheus-csv, victoriametrics-csv, prometheus-json, victoriametrics-json, promtool-text, prometheus-exposition; docs/exports.md says how to export each',
     });
   });
 
@@ -283,10 +286,99 @@ describe('bad exports', () => {
     });
   });
 
+  describe('a copy cut inside its last line: that line is not read (a cut number reads smaller)', () => {
+    /** `whole` cut `keep` bytes into the first occurrence of `at` in its last line. */
+    const cutInLastLine = (whole: Buffer, at: string, keep: number) => {
+      const i = whole.indexOf(at, whole.lastIndexOf(10, whole.length - 2) + 1);
+      expect(i).toBeGreaterThan(0);
+      return whole.subarray(0, i + keep);
+    };
+    const samplesOf = async (name: string, data: Buffer) => {
+      const o = await outcome(name, data);
+      if (!('samples' in o)) throw new Error(o.error);
+      return o.samples;
+    };
+
+    it('exposition snapshot: a limit cut from 1.073741824e+09 to 1.0737 is not taken', async () => {
+      const whole = exportBytes('scrape-1700000150.prom');
+      const cut = cutInLastLine(whole, '1.073741824e+09', 6);
+      const lines = whole.toString('utf8').split('\n').length - 1;
+      const o = await outcome('scrape-1700000150.prom', cut);
+      expect(o).toMatchObject({
+        warnings: [
+          expect.stringMatching(
+            new RegExp(
+              `^scrape-1700000150\\.prom:${lines}: the file ends inside this line \\(no line end: cut short\\?\\), so it was not read, as a number cut short would read as a smaller one: "….*pod=\\\\"report-5c8b\\\\"\\} 1\\.0737"\\. Copy the file again completely; if the line is whole, end the file with a newline$`,
+            ),
+          ),
+        ],
+      });
+      // what is read is exactly the file without its last line; with its line end, the line counts
+      const withoutLast = whole.subarray(0, whole.lastIndexOf(10, whole.length - 2) + 1);
+      expect((o as { samples: number }).samples).toBe(await samplesOf('scrape-1700000150.prom', withoutLast));
+      expect(await samplesOf('scrape-1700000150.prom', Buffer.concat([cut, Buffer.from('\n')]))).toBe(
+        (o as { samples: number }).samples + 1,
+      );
+    });
+
+    it('promtool text: a point cut inside its time is not read', async () => {
+      const whole = exportBytes('promtool-query-range.txt');
+      const cut = cutInLastLine(whole, '@[', 5);
+      const o = await outcome('range.txt', cut);
+      expect(o).toMatchObject({
+        warnings: [
+          expect.stringMatching(/^range\.txt:\d+: the file ends inside this line .*: "1073741824 @\[170"\./),
+        ],
+      });
+      expect((o as { samples: number }).samples).toBe((await samplesOf('range.txt', whole)) - 1);
+    });
+
+    it('long CSV with the value last (pandas, promql-cli): a cut limit does not make a false critical', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'memlens-cut-'));
+      const file = join(dir, 'export.csv');
+      const rows = [
+        'timestamp,__name__,namespace,pod,container,value',
+        ...[0, 15].flatMap((dt) => [
+          `${T0 + dt},container_memory_working_set_bytes,shop,api-0,api,${(100 + dt) << 20}`,
+          `${T0 + dt},container_spec_memory_limit_bytes,shop,api-0,api,${256 << 20}`,
+        ]),
+      ];
+      // the copy breaks off four digits into the last limit: 268435456 would read as 2684
+      writeFileSync(file, `${rows.join('\n')}`.slice(0, -5));
+      const r = await cli('analyze', file, '--json', '--quiet');
+      const findings = JSON.parse(r.stdout);
+      expect(
+        findings.containers.map((c: { key: string; limitBytes: number }) => [c.key, c.limitBytes]),
+      ).toEqual([['shop/api-0/api', 256 << 20]]);
+      expect(findings.findings.filter((f: { severity: string }) => f.severity === 'critical')).toEqual([]);
+      expect(findings.inputs[0].warnings).toEqual([
+        `${file}:5: the file ends inside this line (no line end: cut short?), so it was not read, as a number cut short would read as a smaller one: "${T0 + 15},container_spec_memory_limit_bytes,shop,api-0,api,2684". Copy the file again completely; if the line is whole, end the file with a newline`,
+      ]);
+    });
+
+    it('blanks after the last line end are no line; Grafana rows are whole without a line end', async () => {
+      const query = exportBytes('query-csv-py.csv');
+      expect(await outcome('query.csv', Buffer.concat([query, Buffer.from(' \t ')]))).toEqual({
+        warnings: [],
+        samples: await samplesOf('query.csv', query),
+      });
+      // Grafana's toCSV and file_export.ts write no line end after the last row
+      for (const f of ['grafana-11-joined-raw.csv', 'grafana-6-legacy-series-as-rows.csv']) {
+        const whole = exportBytes(f);
+        expect(whole.at(-1), f).not.toBe(10);
+        const o = await outcome(f, whole);
+        expect(o, f).toMatchObject({
+          samples: await samplesOf(f, Buffer.concat([whole, Buffer.from('\r\n')])),
+        });
+        expect(JSON.stringify(o), f).not.toContain('the file ends inside');
+      }
+    });
+  });
+
   it('a text file of no sample line is refused with the first line it could not read', async () => {
     expect(await outcome('notes.csv', Buffer.from('hello world\nsee you\n'))).toEqual({
       error:
-        'notes.csv: holds no sample memlens can use: line 1: "hello world" is not a sample line; skipped (and 1 more warning). Check that it is a memory export memlens reads (docs/exports.md)',
+        'notes.csv: holds no sample memlens can use, read as Prometheus / OpenMetrics exposition snapshot (.prom): line 1: "hello world" is not a sample line; skipped (and 1 more warning). Check that it is a memory export memlens reads (docs/exports.md)',
     });
   });
 

@@ -45,7 +45,7 @@ describe('warnings of partial inputs reach every output', () => {
       [cutExport, [EXPORT_WARNING(cutExport)]],
       [junk, []],
     ]);
-    const reason = `${junk}: is in no format memlens knows: it is binary data (416 of its first 4096 bytes are not text). memlens reads cgroup captures (.tar, .tar.gz, .tar.zst or a folder) and Prometheus, Grafana and VictoriaMetrics exports; docs/exports.md lists them and how to make them`;
+    const reason = `${junk}: is in no format memlens knows: it is binary data (416 of its first 4096 bytes are not text). Tried cgroup-capture, grafana-csv, prometheus-csv, victoriametrics-csv, prometheus-json, victoriametrics-json, promtool-text, prometheus-exposition; docs/exports.md says how to export each`;
     expect(json.inputs[2]).toMatchObject({ format: 'unknown', samples: 0, error: reason });
     // The partial inputs were analysed: the capture's containers are there.
     expect(json.inputs[0].samples).toBeGreaterThan(0);
@@ -69,7 +69,7 @@ describe('warnings of partial inputs reach every output', () => {
     const r = await cli('analyze', junk, '--out', join(s.dir, 'none'));
     expect(r.code).toBe(2);
     expect(r.stderrLines).toEqual([
-      `memlens: ${junk}: is in no format memlens knows: it is binary data (416 of its first 4096 bytes are not text). memlens reads cgroup captures (.tar, .tar.gz, .tar.zst or a folder) and Prometheus, Grafana and VictoriaMetrics exports; docs/exports.md lists them and how to make them`,
+      `memlens: ${junk}: is in no format memlens knows: it is binary data (416 of its first 4096 bytes are not text). Tried cgroup-capture, grafana-csv, prometheus-csv, victoriametrics-csv, prometheus-json, victoriametrics-json, promtool-text, prometheus-exposition; docs/exports.md says how to export each`,
     ]);
   });
 

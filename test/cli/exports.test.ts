@@ -73,7 +73,7 @@ describe('memlens on exports', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')).toHaveLength(1);
     expect(r.stderr).toBe(
-      `memlens: ${odd}: is in no format memlens knows: it is text, but not in a layout memlens reads (first line: "dear diary, the pod died again"). memlens reads cgroup captures (.tar, .tar.gz, .tar.zst or a folder) and Prometheus, Grafana and VictoriaMetrics exports; docs/exports.md lists them and how to make them`,
+      `memlens: ${odd}: is in no format memlens knows: it is text, but not in a layout memlens reads (first line: "dear diary, the pod died again"). Tried cgroup-capture, grafana-csv, prometheus-csv, victoriametrics-csv, prometheus-json, victoriametrics-json, promtool-text, prometheus-exposition; docs/exports.md says how to export each`,
     );
   });
 

@@ -133,6 +133,7 @@ const WRITERS: Record<string, (e: Export) => string> = {
             .join(','),
         ),
       ),
+      '', // csv.writer ends every row, the last one too
     ].join('\r\n'),
   'grafana.csv': (e) =>
     [
@@ -149,19 +150,19 @@ const WRITERS: Record<string, (e: Export) => string> = {
       .flatMap((s) =>
         points(s).map(
           ([t, v]) =>
-            `${s.metric}{namespace="${expoEscape(s.labels.namespace)}",pod="${expoEscape(s.labels.pod)}",container="${expoEscape(s.labels.container)}"} ${v} ${t}`,
+            `${s.metric}{namespace="${expoEscape(s.labels.namespace)}",pod="${expoEscape(s.labels.pod)}",container="${expoEscape(s.labels.container)}"} ${v} ${t}\n`,
         ),
       )
-      .join('\n'),
+      .join(''),
   'promtool.txt': (e) =>
     e.series
       .map(
         (s) =>
           `${s.metric}{${labelText(s, ', ')}} =>\n${points(s)
-            .map(([t, v]) => `${v} @[${t / 1000}]`)
-            .join('\n')}`,
+            .map(([t, v]) => `${v} @[${t / 1000}]\n`)
+            .join('')}`,
       )
-      .join('\n'),
+      .join(''),
 };
 
 /** What an input holds: metric → identity → its points, independent of the format's order. */

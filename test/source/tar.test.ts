@@ -84,7 +84,7 @@ describe('tar sources', () => {
     const junk = join(s.dir, 'junk.bin');
     writeFileSync(junk, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
     await expect(loadInput({ path: junk }, ctx)).rejects.toThrow(
-      'junk.bin: is in no format memlens knows: it is binary data (416 of its first 4096 bytes are not text). memlens reads cgroup captures (.tar, .tar.gz, .tar.zst or a folder) and Prometheus, Grafana and VictoriaMetrics exports; docs/exports.md lists them and how to make them',
+      'junk.bin: is in no format memlens knows: it is binary data (416 of its first 4096 bytes are not text). Tried cgroup-capture, grafana-csv, prometheus-csv, victoriametrics-csv, prometheus-json, victoriametrics-json, promtool-text, prometheus-exposition; docs/exports.md says how to export each',
     );
   });
 

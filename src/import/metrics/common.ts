@@ -6,6 +6,7 @@ import { describeStreamError } from '../../source/stream-error.js';
 import { iso, parseSnapshotName } from '../../util/time.js';
 import type { ImportContext, OpenedInput } from '../registry.js';
 import { utf8Chunks } from '../text/decode.js';
+import { endedPart } from '../text/lines.js';
 
 /**
  * The decompressed, UTF-8 bytes of a plain-file input. Reading stops, and what was read is kept,
@@ -17,8 +18,18 @@ import { utf8Chunks } from '../text/decode.js';
 export async function* textChunks(
   opened: OpenedInput,
   ctx: ImportContext,
-  /** false for JSON: its splitter knows a cut entry by itself, and a whole answer may be one line. */
-  cutLines = true,
+  {
+    cutLines = true,
+    lineEnded = false,
+  }: {
+    /** false for JSON: its splitter knows a cut entry by itself, and a whole answer may be one line. */
+    cutLines?: boolean;
+    /**
+     * true for formats whose writers end every line (see endedPart): a last line without a line
+     * end is not read, and `opened.cutLine` holds it for the importer to report with its line.
+     */
+    lineEnded?: boolean;
+  } = {},
 ): AsyncGenerator<Buffer> {
   if (!opened.open) throw new InputError(opened.probe.name, 'is not a file');
   const wholeLines = cutLines ? lastLineEnd : (b: Buffer) => b;
@@ -76,7 +87,13 @@ export async function* textChunks(
     );
     return;
   }
-  if (held) yield pass(held);
+  if (!held) return;
+  if (lineEnded) {
+    const { whole, cut } = endedPart(held, bytes === 0);
+    if (cut) opened.cutLine = cut.toString('utf8');
+    held = whole;
+  }
+  yield pass(held);
 }
 
 /** The bytes up to and including the last newline (a cut line is not read as a shorter one). */

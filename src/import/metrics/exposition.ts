@@ -4,7 +4,7 @@ import { ByteInterner } from '../text/interner.js';
 import { forEachLine } from '../text/lines.js';
 import { parseNumber } from '../text/number.js';
 import { epochToMs } from '../text/time.js';
-import { Collector, partOf, seriesKey, tooLong } from './collector.js';
+import { Collector, partOf, reportCutLine, seriesKey, tooLong } from './collector.js';
 import { snapshotTime, textChunks } from './common.js';
 import { parseSeriesName } from './series-name.js';
 import { toDataset } from './to-dataset.js';
@@ -106,8 +106,9 @@ const importer: Importer = {
         pending.push(raw, v, line);
       }
     };
-    const lines = await forEachLine(textChunks(opened, ctx), onLine, tooLong(c));
+    const lines = await forEachLine(textChunks(opened, ctx, { lineEnded: true }), onLine, tooLong(c));
     c.lines = lines;
+    if (opened.cutLine !== undefined) reportCutLine(c.bad, lines + 1, opened.cutLine);
     const warnings: string[] = [];
     let timeSource = 'sample timestamps';
     if (pending.length) {

@@ -38,6 +38,8 @@ const importer: Importer = {
     const head = csvHead(opened.probe)!;
     if (isLegacyRows(head)) {
       return loadLongCsv(opened, ctx, {
+        // Grafana's file_export.ts (6.x, 7.x) writes no line end after the last row: it is whole without one
+        lineEnded: false,
         format: 'grafana-csv',
         layout: {
           dialect: head.dialect,

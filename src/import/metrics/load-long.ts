@@ -8,7 +8,7 @@ import {
 import type { ImportContext, OpenedInput } from '../registry.js';
 import { sniffEncoding } from '../text/decode.js';
 import type { Dataset } from '../types.js';
-import { Collector, partOf } from './collector.js';
+import { Collector, partOf, reportCutLine } from './collector.js';
 import { textChunks, zoneWarning } from './common.js';
 import type { LongLayout } from './long-rows.js';
 import { parseLongBody } from './long-rows.js';
@@ -22,6 +22,8 @@ export interface LongLoad {
   skipRecords: number;
   warnings?: string[];
   details?: Record<string, unknown>;
+  /** Its writers end every row with a line end, so a last row without one is cut (endedPart). */
+  lineEnded: boolean;
 }
 
 /**
@@ -48,10 +50,17 @@ export async function loadLongCsv(opened: OpenedInput, ctx: ImportContext, load:
       lines: load.skipRecords,
       facts: {},
     };
-    parts = [header, ...(await parseRanges(file, cuts, load.layout))];
+    parts = [header, ...(await parseRanges(file, cuts, load.layout, load.lineEnded))];
   } else {
     const c = new Collector();
-    await parseLongBody(textChunks(opened, ctx), load.layout, c, 1, load.skipRecords);
+    await parseLongBody(
+      textChunks(opened, ctx, { lineEnded: load.lineEnded }),
+      load.layout,
+      c,
+      1,
+      load.skipRecords,
+    );
+    if (opened.cutLine !== undefined) reportCutLine(c.bad, c.lines + 1, opened.cutLine);
     parts = [partOf(c)];
   }
   const wall = parts.reduce((n, p) => n + ((p.facts.wallTimes as number) ?? 0), 0);

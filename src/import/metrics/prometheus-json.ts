@@ -29,7 +29,7 @@ const importer: Importer = {
     let result: Awaited<ReturnType<typeof splitJson>>;
     let damaged: string | undefined;
     try {
-      result = await splitJson(textChunks(opened, ctx, false), shape, {
+      result = await splitJson(textChunks(opened, ctx, { cutLines: false }), shape, {
         onElement: (el, line) => addJsonSeries(el, line, c),
         onMeta: (k, v) => {
           meta[k] = v;

@@ -3,7 +3,7 @@ import { headLines } from '../text/decode.js';
 import { forEachLine } from '../text/lines.js';
 import { parseNumber } from '../text/number.js';
 import { epochToMs } from '../text/time.js';
-import { Collector, OPAQUE_LABEL, partOf, tooLong } from './collector.js';
+import { Collector, OPAQUE_LABEL, partOf, reportCutLine, tooLong } from './collector.js';
 import { textChunks } from './common.js';
 import { readSeriesName } from './series-name.js';
 import { toDataset } from './to-dataset.js';
@@ -50,8 +50,9 @@ const importer: Importer = {
       }
       c.take(current, epochToMs(t), v, line);
     };
-    const lines = await forEachLine(textChunks(opened, ctx), onLine, tooLong(c));
+    const lines = await forEachLine(textChunks(opened, ctx, { lineEnded: true }), onLine, tooLong(c));
     c.lines = lines;
+    if (opened.cutLine !== undefined) reportCutLine(c.bad, lines + 1, opened.cutLine);
     return toDataset([partOf(c)], { path, format: 'promtool-text' });
   },
 };

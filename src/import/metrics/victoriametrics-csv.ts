@@ -53,6 +53,8 @@ const importer: Importer = {
         `the field list ${fields.join(',')} has no __value__ or no __timestamp__; both are needed`,
       );
     return loadLongCsv(opened, ctx, {
+      // VictoriaMetrics ends every row (ExportCSVLine's {% newline %}): a last row without a line end is cut
+      lineEnded: true,
       format: 'victoriametrics-csv',
       layout,
       skipRecords: head.preamble + (hasHeader ? 1 : 0),

@@ -27,7 +27,7 @@ const importer: Importer = {
     let result: Awaited<ReturnType<typeof splitJson>>;
     let damaged: string | undefined;
     try {
-      result = await splitJson(textChunks(opened, ctx, false), 'sequence', {
+      result = await splitJson(textChunks(opened, ctx, { cutLines: false }), 'sequence', {
         onElement: (el, line) => addJsonSeries(el, line, c),
         onBadElement: (line, msg) =>
           c.bad.add(

@@ -61,12 +61,20 @@ export async function parseRanges(
   path: string,
   cuts: number[],
   layout: RangeJob['layout'],
+  /** The format ends every line: the last range leaves out a last line without one. */
+  lineEnded = false,
 ): Promise<CollectedPart[]> {
   const file = workerFile();
   if (!file) throw new Error('worker script not found');
   const jobs: Promise<CollectedPart>[] = [];
   for (let k = 0; k + 1 < cuts.length; k++) {
-    const job: RangeJob = { path, start: cuts[k], end: cuts[k + 1], layout };
+    const job: RangeJob = {
+      path,
+      start: cuts[k],
+      end: cuts[k + 1],
+      layout,
+      lineEnded: lineEnded && k + 2 === cuts.length,
+    };
     jobs.push(
       new Promise((resolve, reject) => {
         const w = new Worker(file, { workerData: job });

@@ -54,3 +54,24 @@ export async function forEachLine(
   }
   return line;
 }
+
+/** Longer than any sample line of the line-ended formats (a few hundred bytes of labels). */
+const LONGEST_CUT_LINE = 64 * 1024;
+
+/**
+ * The last bytes of a format whose writers end every line with a line end — Python's csv.writer
+ * and pandas (query_csv.py), Go's encoding/csv (promql-cli), VictoriaMetrics, promtool, and the
+ * exposition format, whose spec requires it — split into the lines that ended and the one that
+ * did not. A last line without its end is what a copy cut short leaves, and its last number may be
+ * cut too: a limit of 268435456 read as 2684 makes a container look 10⁵ times over its limit. So
+ * it is not read. Trailing blanks are not a line, and are dropped too. A line that began in an
+ * earlier chunk (`first` false and no newline here) or is longer than LONGEST_CUT_LINE is no
+ * sample line: it is left to the parser, which has its start and its own limit for long lines.
+ */
+export function endedPart(last: Buffer, first: boolean): { whole: Buffer; cut: Buffer | null } {
+  const nl = last.lastIndexOf(10);
+  if ((nl < 0 && !first) || last.length - nl - 1 > LONGEST_CUT_LINE) return { whole: last, cut: null };
+  let i = nl + 1;
+  while (i < last.length && (last[i] === 32 || last[i] === 9 || last[i] === 13)) i++;
+  return { whole: last.subarray(0, nl + 1), cut: i === last.length ? null : last.subarray(nl + 1) };
+}
