@@ -137,7 +137,8 @@ export default async function exportsBench() {
 
   const pad = (s, n) => String(s).padStart(n);
   process.stdout.write(
-    `\n${'file'.padEnd(16)}${pad('MB', 7)}${pad('memlens s', 11)}${pad('MiB', 7)}${pad('DuckDB s', 10)}${pad('MiB', 7)}${pad('× DuckDB', 10)}\n`,
+    `\n${''.padEnd(23)}${pad('memlens', 11)}${pad('', 15)}${pad('DuckDB', 10)}${pad('', 15)}${pad('× DuckDB', 9)}\n` +
+      `${'file'.padEnd(16)}${pad('MB', 7)}${pad('wall s', 11)}${pad('cpu s', 8)}${pad('MiB', 7)}${pad('wall s', 10)}${pad('cpu s', 8)}${pad('MiB', 7)}${pad('wall', 9)}${pad('cpu', 8)}\n`,
   );
   for (const r of results) {
     process.stdout.write(
