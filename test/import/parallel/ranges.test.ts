@@ -10,15 +10,21 @@ import { canRunParallel, parseRanges, splitAtLines } from '../../../src/import/p
 import { DEFAULT_READ_LIMITS } from '../../../src/source/types.js';
 import { fixture } from '../../helpers/exports.js';
 
+/** Where query_csv.py's CRLF header ends, and the layout it gives. */
+function headerOf(text: Buffer) {
+  const headerEnd = text.indexOf(10) + 1;
+  const layout = longLayoutFromHeader(text.toString('utf8', 0, headerEnd - 2).split(','), {
+    delimiter: 44,
+    quote: 'rfc4180',
+  })!;
+  return { headerEnd, layout };
+}
+
 describe('parallel long-CSV ranges', () => {
   it('cuts at line ends and gives the same dataset as one thread', async () => {
     const path = fixture('query-csv-py.csv');
     const text = readFileSync(path);
-    const headerEnd = text.indexOf(10) + 1;
-    const layout = longLayoutFromHeader(text.toString('utf8', 0, headerEnd - 2).split(','), {
-      delimiter: 44,
-      quote: 'rfc4180',
-    })!;
+    const { headerEnd, layout } = headerOf(text);
     const cuts = await splitAtLines(path, headerEnd, statSync(path).size, 3);
     expect(cuts).toHaveLength(4);
     for (const c of cuts.slice(1, -1)) expect(text[c - 1]).toBe(10);
@@ -53,11 +59,7 @@ describe('parallel long-CSV ranges', () => {
         /^.*query-csv-py\.csv:\d+: the file ends inside this line \(no line end: cut short\?\)/,
       ),
     ]);
-    const headerEnd = whole.indexOf(10) + 1;
-    const layout = longLayoutFromHeader(whole.toString('utf8', 0, headerEnd - 2).split(','), {
-      delimiter: 44,
-      quote: 'rfc4180',
-    })!;
+    const { headerEnd, layout } = headerOf(whole);
     const cuts = await splitAtLines(path, headerEnd, statSync(path).size, 3);
     const header = { names: [], labels: [], rows: [], bad: [], empty: 0, lines: 1, facts: {} };
     const many = toDataset([header, ...(await parseRanges(path, cuts, layout, true))], {
