@@ -356,6 +356,37 @@ describe('bad exports', () => {
       ]);
     });
 
+    it('Grafana joined CSV cut inside its last row: the short row is skipped, not read', async () => {
+      const whole = exportBytes('grafana-11-joined-raw.csv');
+      const lastRow = whole.lastIndexOf(10) + 1;
+      // the time, one value, and the first three digits of the next
+      const cut = whole.subarray(0, whole.indexOf(',', whole.indexOf(',', lastRow) + 1) + 4);
+      const o = await outcome('panel.csv', cut);
+      const lines = whole.subarray(0, lastRow).toString('utf8').split('\n').length;
+      expect(o).toMatchObject({
+        warnings: [
+          expect.stringMatching(
+            new RegExp(
+              `^panel\\.csv:${lines}: 3 fields where the header has \\d+ \\(a row cut short\\?\\); row skipped: \\d+,\\d*,\\d{3}$`,
+            ),
+          ),
+        ],
+      });
+      expect((o as { samples: number }).samples).toBe(
+        await samplesOf('panel.csv', whole.subarray(0, lastRow)),
+      );
+    });
+
+    it('Grafana CSV cut inside its header is refused, quoting where the header ends', async () => {
+      const whole = exportBytes('grafana-11-joined-raw.csv');
+      expect(whole.indexOf(10)).toBeGreaterThan(3000);
+      expect(await outcome('panel.csv', whole.subarray(0, 3000))).toEqual({
+        error: expect.stringMatching(
+          /^panel\.csv: holds no sample memlens can use, read as Grafana CSV [^:]*: the header \(\d+ columns, the last "….*"\) is followed by no row: was the file cut short, inside its header\? Or the panel had no data in its time range\. Check that it is a memory export memlens reads \(docs\/exports\.md\)$/,
+        ),
+      });
+    });
+
     it('blanks after the last line end are no line; Grafana rows are whole without a line end', async () => {
       const query = exportBytes('query-csv-py.csv');
       expect(await outcome('query.csv', Buffer.concat([query, Buffer.from(' \t ')]))).toEqual({

@@ -77,7 +77,7 @@ function encodingFacts(head: CsvHead): Record<string, unknown> {
 async function loadWide(opened: OpenedInput, ctx: ImportContext, head: CsvHead): Promise<Dataset> {
   const path = opened.probe.name;
   const c = new Collector();
-  const { header, duplicates } = await parseWideBody(
+  const { header, duplicates, rows } = await parseWideBody(
     textChunks(opened, ctx),
     head.dialect,
     head.preamble,
@@ -85,6 +85,14 @@ async function loadWide(opened: OpenedInput, ctx: ImportContext, head: CsvHead):
     c,
   );
   const warnings = zoneWarning(path, c.facts.wallTimes, ctx);
+  if (rows === 0 && c.bad.total === 0 && header.length > 0) {
+    // Verbose legends make headers of several KiB, so a download cut short may end inside it.
+    const last = header.at(-1)!;
+    warnings.push(
+      `${path}: the header (${header.length} columns, the last ${JSON.stringify(last.length > 80 ? `…${last.slice(-80)}` : last)}) is followed by no row: ` +
+        'was the file cut short, inside its header? Or the panel had no data in its time range',
+    );
+  }
   if (c.facts.formattedValues) {
     warnings.push(
       `${path}: ${c.facts.formattedValues} values were written with a unit by Grafana ("Formatted data", e.g. "118 MiB") and are rounded; ` +

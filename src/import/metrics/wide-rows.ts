@@ -19,7 +19,7 @@ export async function parseWideBody(
   preamble: number,
   tz: string | undefined,
   out: Collector,
-): Promise<{ header: string[]; duplicates: string[] }> {
+): Promise<{ header: string[]; duplicates: string[]; rows: number }> {
   let header: string[] = [];
   let idOf: ((c: number) => number) | null = null;
   const duplicates: string[] = [];
@@ -28,6 +28,7 @@ export async function parseWideBody(
   let formatted = 0;
   const tp: ParsedTime = { ms: 0, kind: 'epoch' };
   let lines = 0;
+  let rows = 0;
   const scan = scanCsv(chunks, dialect, (rec) => {
     lines = rec.line;
     if (skip > 0) {
@@ -39,15 +40,18 @@ export async function parseWideBody(
       idOf = columnIds(header, out, duplicates);
       return;
     }
-    if (rec.n > header.length) {
+    // Grafana writes every column of every row (an empty cell for a gap): a shorter row is a file
+    // cut inside it, and its last cell may be a number cut short (a limit of 50331648 read as 5).
+    if (rec.n !== header.length) {
       out.bad.add(
         'width',
         rec.line,
-        `${rec.n} fields where the header has ${header.length}${delimiterHint(rec, header.length)}; row skipped: ${rec.raw()}`,
-        'rows with more fields than the header were skipped',
+        `${rec.n} fields where the header has ${header.length}${rec.n < header.length ? ' (a row cut short?)' : ''}${delimiterHint(rec, header.length)}; row skipped: ${rec.raw()}`,
+        'rows with another number of fields than the header were skipped',
       );
       return;
     }
+    rows++;
     if (!parseTimeBytes(rec.buf, rec.start[0], rec.end[0], tz, tp)) {
       out.bad.add(
         'time',
@@ -87,7 +91,7 @@ export async function parseWideBody(
   out.lines += lines;
   if (wall) out.facts.wallTimes = wall;
   if (formatted) out.facts.formattedValues = formatted;
-  return { header, duplicates };
+  return { header, duplicates, rows };
 }
 
 /**
