@@ -212,13 +212,17 @@ export function tooLong(c: Collector): (line: number) => void {
     );
 }
 
-/** The bad-input entry for the last line endedPart kept from the parser (`line` is its number). */
-export function reportCutLine(bad: BadInput, line: number, text: string): void {
+/**
+ * The bad-input entry for the last line endedPart kept from the parser (`text`, if one was), once
+ * the collector has counted the lines before it.
+ */
+export function reportCutLine(c: Collector, text: string | undefined): void {
+  if (text === undefined) return;
   // its end is where it was cut
   const shown = text.length > 100 ? `…${text.slice(-100)}` : text;
-  bad.add(
+  c.bad.add(
     'cut-line',
-    line,
+    c.lines + 1,
     `the file ends inside this line (no line end: cut short?), so it was not read, as a number cut short would read as a smaller one: ${JSON.stringify(shown)}. ` +
       'Copy the file again completely; if the line is whole, end the file with a newline',
     'last lines without a line end were not read',

@@ -19,6 +19,14 @@ export interface CsvHead {
 
 const cache = new WeakMap<Probe, CsvHead | null>();
 
+/**
+ * Every header cell quoted: Grafana's writers (toCSV, file_export.ts). Python's csv.writer, pandas
+ * and Go's encoding/csv quote a cell only when it needs it, and no header name does.
+ */
+export function quotedHeader(head: CsvHead): boolean {
+  return head.headerLine.startsWith('"');
+}
+
 /** Reads the head of a text input as CSV; null when it does not look like delimited text. */
 export function csvHead(probe: Probe, quote: CsvDialect['quote'] = 'rfc4180'): CsvHead | null {
   if (probe.kind !== 'file') return null;

@@ -108,7 +108,7 @@ const importer: Importer = {
     };
     const lines = await forEachLine(textChunks(opened, ctx, { lineEnded: true }), onLine, tooLong(c));
     c.lines = lines;
-    if (opened.cutLine !== undefined) reportCutLine(c.bad, lines + 1, opened.cutLine);
+    reportCutLine(c, opened.cutLine);
     const warnings: string[] = [];
     let timeSource = 'sample timestamps';
     if (pending.length) {

@@ -3,7 +3,7 @@ import type { Dataset } from '../types.js';
 import { Collector, partOf } from './collector.js';
 import { textChunks, zoneWarning } from './common.js';
 import type { CsvHead } from './csv-head.js';
-import { csvHead } from './csv-head.js';
+import { csvHead, quotedHeader } from './csv-head.js';
 import { loadLongCsv } from './load-long.js';
 import { longLayoutFromHeader } from './long-rows.js';
 import { toDataset } from './to-dataset.js';
@@ -30,8 +30,7 @@ const importer: Importer = {
     // the long-CSV reader take it unless the other headers name series.
     if (longLayoutFromHeader(head.header, head.dialect) && !head.header.some((h) => h.includes('{')))
       return 0.45;
-    if (head.encoding !== 'utf8' || head.headerLine.startsWith('"') || head.dialect.delimiter === 59)
-      return 0.9;
+    if (head.encoding !== 'utf8' || quotedHeader(head) || head.dialect.delimiter === 59) return 0.9;
     return 0.6;
   },
   async load(opened, ctx) {

@@ -60,7 +60,7 @@ export async function loadLongCsv(opened: OpenedInput, ctx: ImportContext, load:
       1,
       load.skipRecords,
     );
-    if (opened.cutLine !== undefined) reportCutLine(c.bad, c.lines + 1, opened.cutLine);
+    reportCutLine(c, opened.cutLine);
     parts = [partOf(c)];
   }
   const wall = parts.reduce((n, p) => n + ((p.facts.wallTimes as number) ?? 0), 0);

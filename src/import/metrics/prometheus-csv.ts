@@ -1,7 +1,6 @@
 import { InputError } from '../../errors.js';
 import type { Importer } from '../registry.js';
-import type { CsvHead } from './csv-head.js';
-import { csvHead } from './csv-head.js';
+import { csvHead, quotedHeader } from './csv-head.js';
 import { loadLongCsv } from './load-long.js';
 import type { LongLayout } from './long-rows.js';
 import { longLayoutFromHeader } from './long-rows.js';
@@ -32,9 +31,10 @@ const importer: Importer = {
     const variant = variantOf(layout);
     return loadLongCsv(opened, ctx, {
       // csv.writer (query_csv.py), pandas and Go's encoding/csv (promql-cli) end every row, so a last
-      // row without a line end is cut. Grafana's toCSV of a table frame writes none after the last
-      // row, and a generic table may come from anywhere: their last row is read as it is.
-      lineEnded: variant !== 'generic' && !writtenByGrafana(head),
+      // row without a line end is cut. Grafana's toCSV of a table frame (a quoted header, maybe a
+      // sep= line) writes none after the last row, and a generic table may come from anywhere:
+      // their last row is read as it is.
+      lineEnded: variant !== 'generic' && head.preamble === 0 && !quotedHeader(head),
       format: 'prometheus-csv',
       layout,
       skipRecords: head.preamble + 1,
@@ -50,12 +50,4 @@ function variantOf(l: LongLayout): string {
   // pandas puts the index first and labels first seen in later series after `value`
   if (l.time === 0) return 'pandas to_csv (timestamp index first)';
   return 'generic';
-}
-
-/**
- * Grafana's toCSV quotes every header cell and may start with Excel's `sep=` line; the writers
- * above quote a cell only when it needs it, and no header name does.
- */
-function writtenByGrafana(head: CsvHead): boolean {
-  return head.preamble > 0 || /^\uFEFF?\s*"/.test(head.headerLine);
 }

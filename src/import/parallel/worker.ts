@@ -20,7 +20,7 @@ async function run(job: RangeJob): Promise<void> {
   const out = new Collector();
   const last: { cut?: string } = {};
   await parseLongBody(readRange(job, last), job.layout, out, 1);
-  if (last.cut !== undefined) reportCutLine(out.bad, out.lines + 1, last.cut);
+  reportCutLine(out, last.cut);
   const part = partOf(out);
   const transfer = part.rows.flatMap((r) => [r.t.buffer, r.v.buffer]) as ArrayBuffer[];
   parentPort!.postMessage({ ok: true, part }, transfer);
