@@ -138,14 +138,17 @@ interface Plan {
 }
 
 /**
- * Which table rows make an entity's frame rows. Members are ranked: earlier datasets first (the
- * order the user gave), and within one dataset the more recent series first — after a restart
- * the new container's samples win over the old series' stale repeats (Prometheus looks back up
- * to 5 minutes for a series that stopped).
+ * Which table rows make an entity's frame rows. Members are ranked: the instance (container ID or
+ * cgroup) that started last first — after a restart the new container's samples win over the old
+ * series' stale repeats (Prometheus looks back up to 5 minutes for a series that stopped), even
+ * when the two meet first in a later input (prom2csv instants, one file each); then earlier
+ * datasets (the order the user gave), then the more recent series.
  */
 function planRows(group: SeriesIdentity[], datasets: Dataset[], since: number, until: number): Plan {
+  const started = instanceStarts(group, datasets);
   const members = [...group].sort(
-    (a, b) => a.dataset - b.dataset || firstTime(b, datasets) - firstTime(a, datasets),
+    (a, b) =>
+      started(b) - started(a) || a.dataset - b.dataset || firstTime(b, datasets) - firstTime(a, datasets),
   );
   const windowOf = (m: SeriesIdentity): [number, number] => {
     const table = datasets[m.dataset].table;
@@ -222,7 +225,7 @@ function fillRows(
   const member = plan.member;
   const rows = plan.row!;
   const starts = plan.starts!;
-  const instance = members.map((m) => m.containerId ?? m.cgroup ?? '');
+  const instance = members.map(instanceOf);
   let groupStart = 0;
   for (let i = 0; i < member.length; i++) {
     const m = member[i];
@@ -288,7 +291,10 @@ function rank(p: string): number {
 
 function makeEntity(index: number, members: SeriesIdentity[], datasets: Dataset[]): Entity {
   // Later members are more recent (a restarted container's new cgroup): let them win.
-  const byTime = [...members].sort((a, b) => firstTime(a, datasets) - firstTime(b, datasets));
+  const started = instanceStarts(members, datasets);
+  const byTime = [...members].sort(
+    (a, b) => started(a) - started(b) || firstTime(a, datasets) - firstTime(b, datasets),
+  );
   const e: Entity = {
     index,
     key: members[0].key,
@@ -320,6 +326,24 @@ function makeEntity(index: number, members: SeriesIdentity[], datasets: Dataset[
   e.containerId = e.containerIds.at(-1);
   e.cgroup = e.cgroups.at(-1);
   return e;
+}
+
+/** When each instance of a container (container ID, else cgroup) was first seen, over all inputs. */
+function instanceStarts(members: SeriesIdentity[], datasets: Dataset[]): (m: SeriesIdentity) => number {
+  const start = new Map<string, number>();
+  for (const m of members) {
+    const k = instanceOf(m);
+    start.set(k, Math.min(start.get(k) ?? Number.POSITIVE_INFINITY, firstTime(m, datasets)));
+  }
+  // A series without samples sorts like one seen at the very start, not as the newest.
+  return (m) => {
+    const t = start.get(instanceOf(m))!;
+    return Number.isFinite(t) ? t : Number.NEGATIVE_INFINITY;
+  };
+}
+
+function instanceOf(m: SeriesIdentity): string {
+  return m.containerId ?? m.cgroup ?? '';
 }
 
 function firstTime(m: SeriesIdentity, datasets: Dataset[]): number {

@@ -48,8 +48,18 @@ export function longLayoutFromHeader(header: string[], dialect: CsvDialect, tz?:
   let name = -1;
   let seriesName = -1;
   const labels: { col: number; key: string }[] = [];
+  // prom2csv writes its row id (by default __name__) in a first column headed `id`, then the sorted
+  // labels, where cAdvisor's own `id` (the cgroup path) follows as a second `id`.
+  if (
+    header.length > 2 &&
+    header[0].trim() === 'id' &&
+    TIME_RE.test(header[1].trim()) &&
+    VALUE_RE.test(header[2].trim())
+  )
+    name = 0;
   header.forEach((raw, col) => {
     const h = raw.trim();
+    if (col === name) return;
     if (time < 0 && TIME_RE.test(h)) time = col;
     else if (value < 0 && VALUE_RE.test(h)) value = col;
     else if (name < 0 && NAME_RE.test(h)) name = col;

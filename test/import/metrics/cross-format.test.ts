@@ -21,6 +21,8 @@ const ALL = [
   'scrape-1700000150.prom',
   'openmetrics-1700000150.om.txt',
   'k8s-1.15-dockershim-1700000150.prom',
+  'prom2csv-1700000150.csv',
+  'prom2csv-1700000300.csv',
 ];
 
 describe('one incident, many formats', () => {
@@ -30,6 +32,30 @@ describe('one incident, many formats', () => {
     const [first, ...rest] = frames;
     expect(Object.keys(first)).toContain('shop/checkout-7d9c/api');
     for (const [i, f] of rest.entries()) expect(f, SAME_QUERY[i + 1]).toEqual(first);
+  });
+
+  it('prom2csv instant exports, given together, are the range answer at those two instants', async () => {
+    const a = await loadFixture('prom2csv-1700000150.csv');
+    const b = await loadFixture('prom2csv-1700000300.csv');
+    expect(a.input.details.variant).toMatch(/prom2csv/);
+    const instants = [1_700_000_150_000, 1_700_000_300_000];
+    const range = canonicalFrame(modelOf(await loadFixture('prometheus-query-range.json')));
+    const atInstants = Object.fromEntries(
+      Object.entries(range).map(([key, e]) => {
+        const { t, columns, ...rest } = e as { t: number[]; columns: Record<string, unknown[]> };
+        const keep = t.flatMap((x, i) => (instants.includes(x) ? [i] : []));
+        const cols = Object.entries(columns).map(([c, v]) => [c, keep.map((i) => v[i])] as const);
+        return [
+          key,
+          {
+            ...rest,
+            t: keep.map((i) => t[i]),
+            columns: Object.fromEntries(cols.filter(([, v]) => v.some((x) => x !== null))),
+          },
+        ];
+      }),
+    );
+    expect(canonicalFrame(modelOf(a, b))).toEqual(atInstants);
   });
 
   it('VictoriaMetrics raw exports agree with each other (JSON lines and CSV)', async () => {
