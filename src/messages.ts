@@ -77,6 +77,7 @@ const SOURCE_WORDS: Record<string, string> = {
   'kernel-log': 'the kernel log',
   kubernetes: 'Kubernetes (last termination reason OOMKilled)',
   cadvisor: "cAdvisor's container_oom_events_total",
+  restart: 'a restart right after the working set reached the limit (inferred)',
 };
 
 function sourcesSentence(seenBy: string | undefined, restarts: Num): string {
@@ -95,6 +96,7 @@ export interface OomKillEvidence {
   sourceKernelLog?: number;
   sourceKubernetes?: number;
   sourceCadvisor?: number;
+  sourceRestart?: number;
   intervalMs: number;
   lastSampleAt?: number;
   usageBytes?: number;
@@ -122,14 +124,26 @@ export interface OomKillEvidence {
   /** 1 when the limit hit was the pod's, not the container's. */
   podLimit?: number;
   restarts?: number;
-  /** 1 when only the weakest source (cAdvisor's counter) saw it. */
+  /** 1 when only a weak source saw it: cAdvisor's counter, or a restart at the limit. */
   weak?: number;
 }
 
+/** A possible kill that only a restart at the limit suggests (cAdvisor's counter did not rise). */
+function restartOnly(e: Pick<OomKillEvidence, 'sourceCadvisor' | 'sourceRestart'>): boolean {
+  return !e.sourceCadvisor && e.sourceRestart === 1;
+}
+
+/** Why a kill is only possible, in a few words: the weak source that saw it. */
+export function weakKillWhy(e: Pick<OomKillEvidence, 'sourceCadvisor' | 'sourceRestart'>): string {
+  return restartOnly(e) ? 'restarted at the limit' : 'cAdvisor only';
+}
+
 function oomKillMessage(e: OomKillEvidence): string {
-  const what = e.weak
-    ? `cAdvisor counted ${plural(e.kills, 'OOM kill')} in this container within ${formatDuration(e.intervalMs)}; no stronger source confirms it (the counter is only a hint: google/cadvisor#3015).`
-    : `The kernel OOM killer killed ${plural(e.kills, 'process', 'processes')} of this container${e.intervalMs > 0 ? ` within ${formatDuration(e.intervalMs)}` : ''}.`;
+  const what = !e.weak
+    ? `The kernel OOM killer killed ${plural(e.kills, 'process', 'processes')} of this container${e.intervalMs > 0 ? ` within ${formatDuration(e.intervalMs)}` : ''}.`
+    : restartOnly(e)
+      ? `A new instance of the container (a new container ID) appeared within ${formatDuration(e.intervalMs)} of a sample where its working set was ${b(e.workingSetBytes)}${limitPart(e.workingSetBytes, e.limitBytes)}; nothing in this data says why it restarted, and a restart that close to the limit is most often an OOM kill. Confirm it with \`kubectl describe pod\` (Last State: OOMKilled) or by exporting kube_pod_container_status_last_terminated_reason.`
+      : `cAdvisor counted ${plural(e.kills, 'OOM kill')} in this container within ${formatDuration(e.intervalMs)}; no stronger source confirms it (the counter is only a hint: google/cadvisor#3015).`;
   const scope = e.nodeWide
     ? ' The node ran out of memory: this was the node-wide OOM killer, not the container limit.'
     : e.podLimit
@@ -478,7 +492,7 @@ export function findingText<C extends FindingCode>(
  */
 export const CLAUSES: { [C in FindingCode]: (e: FindingEvidence<C>) => string } = {
   'oom-kill/killed': (e) =>
-    `${e.weak ? 'was possibly OOM-killed (cAdvisor only)' : `was OOM-killed${times(e.kills)}`}${
+    `${e.weak ? `was possibly OOM-killed (${weakKillWhy(e)})` : `was OOM-killed${times(e.kills)}`}${
       e.nodeWide ? ' by the node-wide OOM killer' : ''
     }${e.cause && e.cause !== 'unknown' && e.causeBytes !== undefined ? `: ${CAUSE[e.cause]?.short ?? e.cause} (${b(e.causeBytes)}) had filled ${e.limitBytes !== undefined ? `the ${b(e.limitBytes)} limit` : 'its memory'}` : ''}`,
   'oom-kill/before-window': (e) => `had already been OOM-killed${times(e.kills)} before the data starts`,

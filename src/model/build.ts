@@ -325,6 +325,10 @@ function makeEntity(index: number, members: SeriesIdentity[], datasets: Dataset[
   }
   e.containerId = e.containerIds.at(-1);
   e.cgroup = e.cgroups.at(-1);
+  const starts = [...new Set(byTime.filter((m) => instanceOf(m) !== '').map(started))].filter(
+    Number.isFinite,
+  );
+  if (starts.length > 1) e.replacedAt = starts.slice(1);
   return e;
 }
 

@@ -17,6 +17,11 @@ export interface Entity {
   /** The most recent container ID (a restarted container has had several). */
   containerId?: string;
   containerIds: string[];
+  /**
+   * When each later instance (a new container ID, else a new cgroup) first appears in the data:
+   * the restarts the series show by themselves, whatever Kubernetes says. Absent when none.
+   */
+  replacedAt?: number[];
   /** The most recent cgroup path. */
   cgroup?: string;
   cgroups: string[];

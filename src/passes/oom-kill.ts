@@ -3,7 +3,7 @@ import { parsePath } from '../model/identity.js';
 import { finiteLimit, known } from '../util/series.js';
 import { oomCause } from './lib/oom-cause.js';
 import type { KillEvent } from './lib/oom-evidence.js';
-import { gatherKills, SOURCE_ORDER } from './lib/oom-evidence.js';
+import { gatherKills, SOURCE_ORDER, WEAK_SOURCES } from './lib/oom-evidence.js';
 import type { FindingDraft } from './types.js';
 import { definePass } from './types.js';
 
@@ -19,12 +19,13 @@ export default definePass({
     'Knowing what the memory was made of just before (anon, file cache, tmpfs, kernel) tells you whether to raise the limit, fix a leak, or clean up tmpfs.',
   checks:
     'Flags each OOM kill with its time, the sources that saw it, and its cause: the part of memory (anon, tmpfs/shmem, kernel, unwritten file cache) that filled the limit in the last samples before. ' +
-    'A kill only cAdvisor counted is a warning; every other kill is critical.',
+    'A kill only cAdvisor counted, or only inferred from a restart right after the working set reached the limit, is a warning; every other kill is critical.',
   limitations: [
     'A kill between two samples is placed between them; a container that grows fast between samples shows a last sample well below the limit.',
     'The kernel log is placed on the clock with the boot time the capture records; on virtual machines that were suspended it can be off by the suspended time.',
     'kubectl and kube-state-metrics only keep the last termination: earlier OOM kills of a container restarted several times count only through restarts.',
     'On cgroup v1 the pod cgroup does not count kills of its containers, and a container cgroup removed after a kill takes its counter with it: the kernel log and Kubernetes are then the only witnesses.',
+    'A restart is read as a possible kill only when the series name the instance (a container ID or cgroup label) and the working set before it was near the limit: a kill after a fast climb between two samples, or in data without container IDs, is not inferred.',
   ],
   requires: [],
   requiresAny: ['oomKills', 'lastTerminatedOom', 'oomEvents'],
@@ -43,6 +44,11 @@ export default definePass({
       reason:
         'Five minutes holds the last climb of a leak at a 10–60 s scrape interval without reaching back into the previous restart.',
     },
+    restartAtLimitShare: {
+      default: 0.9,
+      reason:
+        'A container replaced while its working set was within 10 % of its limit (working-set-near-limit’s warning threshold) most likely reached it between samples: the OOM-killed containers recorded on this machine were at 98 % in their last sample. Below that, a restart is as likely a deploy, a crash or a failed probe.',
+    },
     matchToleranceSeconds: {
       default: 5,
       reason:
@@ -52,7 +58,11 @@ export default definePass({
   run({ containers, options, model }) {
     const out: FindingDraft[] = [];
     for (const s of containers) {
-      const events = gatherKills(s, model, { toleranceMs: options.matchToleranceSeconds * 1000 });
+      const events = gatherKills(s, model, {
+        toleranceMs: options.matchToleranceSeconds * 1000,
+        restartShare: options.restartAtLimitShare,
+        restartLookbackMs: options.causeLookbackSeconds * 1000,
+      });
       const limit = s.col('limit');
       for (const ev of events) {
         const seen = SOURCE_ORDER.filter((x) => ev.seenBy.has(x));
@@ -62,6 +72,7 @@ export default definePass({
           sourceKernelLog: ev.seenBy.has('kernel-log') ? 1 : 0,
           sourceKubernetes: ev.seenBy.has('kubernetes') ? 1 : 0,
           sourceCadvisor: ev.seenBy.has('cadvisor') ? 1 : 0,
+          sourceRestart: ev.seenBy.has('restart') ? 1 : 0,
           restarts: ev.restarts,
         };
         if (ev.beforeWindow) {
@@ -104,7 +115,7 @@ export default definePass({
         }
         out.push({
           code: 'oom-kill/killed',
-          severity: seen.length === 1 && seen[0] === 'cadvisor' ? 'warning' : 'critical',
+          severity: seen.every((x) => WEAK_SOURCES.has(x)) ? 'warning' : 'critical',
           entity: s.entity,
           evidence: killed(s, ev, options.causeLookbackSeconds * 1000, sources),
           from: ev.from,
@@ -129,7 +140,7 @@ function killed(
     kills: ev.kills,
     ...sources,
     source: ev.source,
-    weak: ev.source === 'cadvisor' ? 1 : undefined,
+    weak: WEAK_SOURCES.has(ev.source) ? 1 : undefined,
     intervalMs: ev.to - ev.from,
     lastSampleAt: c && c.at >= 0 ? s.t[c.at] : undefined,
     usageBytes: p?.usage,

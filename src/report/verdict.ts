@@ -1,3 +1,4 @@
+import { weakKillWhy } from '../messages.js';
 import { PASSES } from '../passes/index.js';
 import { SEVERITY_RANK } from '../passes/types.js';
 import type { AnalysisResult, ContainerSummary, Finding } from '../result.js';
@@ -62,7 +63,7 @@ function phrase(key: string, cs: ContainerSummary[], f: Finding, r: AnalysisResu
 }
 
 /**
- * Kills only cAdvisor counted are warnings, so a container whose headline is more severe (its
+ * Possible kills (only cAdvisor counted them, or a restart at the limit suggests them) are warnings, so a container whose headline is more severe (its
  * working set at the limit) would not mention them; in a post-mortem a kill is the first thing
  * looked for, so the sentence adds them to that group's phrase.
  */
@@ -71,15 +72,18 @@ function alsoKilled(key: string, cs: ContainerSummary[], r: AnalysisResult): str
   const group = new Set(cs.map((c) => c.entity));
   let kills = 0;
   const killed = new Set<unknown>();
+  const why = new Set<string>();
   for (const f of r.findings)
     if (f.code === 'oom-kill/killed' && f.severity === 'warning' && group.has(f.entity)) {
       kills += f.evidence.kills;
       killed.add(f.entity);
+      why.add(weakKillWhy(f.evidence));
     }
   if (kills === 0) return '';
+  const how = [...why].join(' or ');
   return cs.length === 1
-    ? `, possibly OOM-killed ${times(kills)} (cAdvisor only)`
-    : `, ${killed.size} of them possibly OOM-killed (cAdvisor only)`;
+    ? `, possibly OOM-killed ${times(kills)} (${how})`
+    : `, ${killed.size} of them possibly OOM-killed (${how})`;
 }
 
 /** What the memory was mostly made of at the container's kills, from the oom-kill evidence. */

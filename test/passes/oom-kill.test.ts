@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeDatasets } from '../../src/analyze.js';
 import { importCapture } from '../../src/import/cgroup/capture.js';
 import { memoryTree } from '../../src/source/memory.js';
+import { loadFixture as loadExport } from '../helpers/exports.js';
 import {
   analyzeFixture,
   analyzeWith,
@@ -285,5 +286,48 @@ describe('oom-kill on the real capture, read independently', () => {
         'no container has oomKills or lastTerminatedOom or oomEvents (cgroup captures count kills; from Prometheus, export kube_pod_container_status_last_terminated_reason and restarts from kube-state-metrics)',
       containers: 0,
     });
+  });
+});
+
+describe('oom-kill inferred from a restart at the limit (cAdvisor scrapes, no kill counter that rose)', () => {
+  const SCRAPES = ['scrape-1700000150.prom', 'scrape-1700000165.prom', 'scrape-1700000195.prom'];
+  const KILLED = 'shop/checkout-7d9c/api';
+  const scrapes = () => Promise.all(SCRAPES.map((f) => loadExport(f)));
+
+  it('reads a new container ID right after the working set reached the limit as a possible kill', async () => {
+    const r = analyzeWith(await scrapes());
+    const [f, ...more] = findingsOf(r, PASS, KILLED);
+    expect(more).toEqual([]);
+    expect(f).toMatchObject({
+      code: 'oom-kill/killed',
+      severity: 'warning',
+      from: 1700000165217,
+      to: 1700000195217,
+    });
+    expect(f.evidence).toMatchObject({ kills: 1, weak: 1, sourceRestart: 1, sourceCadvisor: 0 });
+    expect(f.raw.cause).toBe('anon');
+    expect(f.message).toMatch(
+      /^A new instance of the container \(a new container ID\) appeared within 30s of a sample where its working set was 255 MiB \(99\.6 % of the 256 MiB limit\)/,
+    );
+    // A possible kill is no counted kill; the other container was not restarted.
+    expect(r.containers.find((c) => c.entity.key === KILLED)!.oomKills).toBe(0);
+    expect(findingsOf(r, PASS, 'shop/report-5c8b/reader')).toEqual([]);
+  });
+
+  it('infers nothing from a restart below restartAtLimitShare, or without a new instance', async () => {
+    const data = await scrapes();
+    expect(findingsOf(analyzeWith(data, { [PASS]: { restartAtLimitShare: 0.999 } }), PASS, KILLED)).toEqual(
+      [],
+    );
+    // The same scrapes up to the last one before the restart: no new instance, no kill.
+    expect(findingsOf(analyzeWith(data.slice(0, 2)), PASS, KILLED)).toEqual([]);
+  });
+
+  it('leaves the reason to Kubernetes where kube-state-metrics gives it', async () => {
+    const r = analyzeWith([await loadExport('prometheus-query-range.json')]);
+    const kills = findingsOf(r, PASS, KILLED);
+    expect(kills.map((f) => [f.severity, f.raw.seenBy, f.evidence.sourceRestart])).toEqual([
+      ['critical', 'kubernetes', 0],
+    ]);
   });
 });

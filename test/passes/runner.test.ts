@@ -66,6 +66,7 @@ describe('pass thresholds from flags and config', () => {
     expect(o['oom-kill']).toEqual({
       reportBeforeWindow: false,
       causeLookbackSeconds: 60,
+      restartAtLimitShare: 0.9,
       matchToleranceSeconds: 5,
     });
     expect(() => resolveOptions({ 'oom-kill': { causeLookbackSeconds: 'soon' } })).toThrow(

@@ -1,6 +1,7 @@
 import { parsePath } from '../../model/identity.js';
 import type { KernelOomKill } from '../../model/metadata.js';
 import type { Entity, MemModel, Series } from '../../model/model.js';
+import { lastKnownAt } from '../../util/series.js';
 
 /**
  * Every trace an OOM kill leaves, in order of trust:
@@ -12,10 +13,15 @@ import type { Entity, MemModel, Series } from '../../model/model.js';
  * 4. cadvisor: container_oom_events_total, parsed from the kernel log by cAdvisor and lost
  *    whenever the container is replaced (google/cadvisor#3015): a rise is a kill, a flat line
  *    proves nothing.
+ * 5. restart: the series themselves show the container replaced (a new container ID or cgroup)
+ *    right after its working set reached the limit. An inference, for data with no other witness:
+ *    cAdvisor-only exports, where the kill took the old container's counter with it.
  * A kill seen by several sources is one kill: later sources corroborate earlier ones.
  */
-export type OomSource = 'cgroup' | 'kernel-log' | 'kubernetes' | 'cadvisor';
-export const SOURCE_ORDER: OomSource[] = ['cgroup', 'kernel-log', 'kubernetes', 'cadvisor'];
+export type OomSource = 'cgroup' | 'kernel-log' | 'kubernetes' | 'cadvisor' | 'restart';
+export const SOURCE_ORDER: OomSource[] = ['cgroup', 'kernel-log', 'kubernetes', 'cadvisor', 'restart'];
+/** Sources that only hint at a kill: a kill no other source saw is a possible one. */
+export const WEAK_SOURCES: ReadonlySet<OomSource> = new Set(['cadvisor', 'restart']);
 
 export interface KillEvent {
   /** The most trusted source that saw it. */
@@ -40,6 +46,10 @@ export interface KillEvent {
 
 export interface GatherOptions {
   toleranceMs: number;
+  /** Infer a kill from a restart whose last working set before was at least this share of the limit. */
+  restartShare?: number;
+  /** …and no older than this before the new instance's first sample. */
+  restartLookbackMs?: number;
 }
 
 export function gatherKills(s: Series, model: MemModel, opts: GatherOptions): KillEvent[] {
@@ -48,6 +58,7 @@ export function gatherKills(s: Series, model: MemModel, opts: GatherOptions): Ki
   fromKernelLog(s, kernelKillsOf(model, s.entity), events, opts);
   fromKubernetes(s, events, opts);
   fromCounter(s, 'oomEvents', 'cadvisor', events, opts);
+  fromRestarts(s, events, opts);
   return events.sort((a, b) => a.from - b.from);
 }
 
@@ -264,6 +275,47 @@ function fromKubernetes(s: Series, events: KillEvent[], opts: GatherOptions): vo
         restarts: m.restartCount,
       });
   }
+}
+
+/**
+ * A new instance of the container whose old one last showed its working set at the limit. Where
+ * Kubernetes gives the reason for that restart (kube-state-metrics' reason series after it, or
+ * kubectl's last termination at that time), the reason decides and nothing is inferred.
+ */
+function fromRestarts(s: Series, events: KillEvent[], opts: GatherOptions): void {
+  const replaced = s.entity.replacedAt;
+  const ws = s.col('workingSet');
+  const limit = s.col('limit');
+  if (!replaced || opts.restartShare === undefined || !ws || !limit) return;
+  const reason = s.has('lastTerminatedOom') ? s.col('lastTerminatedOom') : undefined;
+  const m = s.entity.meta;
+  const tol = opts.toleranceMs;
+  for (const t of replaced) {
+    let start = 0;
+    while (start < s.length && s.t[start] < t) start++;
+    if (start === 0 || start === s.length) continue;
+    const j = lastKnownAt(ws, start - 1);
+    if (j < 0 || s.t[start] - s.t[j] > (opts.restartLookbackMs ?? Number.POSITIVE_INFINITY)) continue;
+    const l = limit[lastKnownAt(limit, j)];
+    if (!(l > 0 && Number.isFinite(l) && ws[j] >= opts.restartShare * l)) continue;
+    const from = s.t[start - 1];
+    const to = s.t[start];
+    if (reason && knownFrom(s, reason, start)) continue;
+    const at = m?.lastTerminatedAt;
+    if (m?.lastTerminatedReason !== undefined && at !== undefined && at >= from - tol && at <= to + tol)
+      continue;
+    add(
+      events,
+      { source: 'restart', kills: 1, from, to, timeKnown: true, beforeWindow: false, before: start - 1 },
+      opts,
+    );
+  }
+}
+
+/** Whether a column has a known value at or after row i. */
+function knownFrom(s: Series, c: Float64Array, i: number): boolean {
+  for (let j = i; j < s.length; j++) if (!Number.isNaN(c[j])) return true;
+  return false;
 }
 
 type NewEvent = Omit<KillEvent, 'seenBy' | 'kernelMatched'>;
