@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyzeDatasets } from '../../src/analyze.js';
 import { buildModel } from '../../src/model/build.js';
 import { seriesOf } from '../../src/model/model.js';
-import { load, loadFixture, MI, T0 } from '../helpers/exports.js';
+import { load, loadFixture, loadText, MI, T0 } from '../helpers/exports.js';
 import { metricsDataset } from '../helpers/metrics-dataset.js';
 
 const L = { namespace: 'shop', pod: 'p', container: 'app' };
@@ -185,5 +186,50 @@ describe('buildModel with exports', () => {
         .map((e) => e.container)
         .sort(),
     ).toEqual(['app', 'sidecar']);
+  });
+});
+
+describe('buildModel with limits sampled apart from the gauges', () => {
+  const cadvisor =
+    '{"__name__":"container_memory_working_set_bytes","container":"app","namespace":"shop","pod":"p"}';
+  const spec =
+    '{"__name__":"container_spec_memory_limit_bytes","container":"app","namespace":"shop","pod":"p"}';
+  const reason =
+    '{"__name__":"kube_pod_container_status_last_terminated_reason","container":"app","namespace":"shop","pod":"p","reason":"OOMKilled"}';
+  // VictoriaMetrics /api/v1/export keeps raw sample times: cAdvisor stamps usage metrics with its
+  // stats time (…3217) and spec metrics with none, so they get the scrape time (…5000).
+  const ws = [250, 255, 259, 262].map((v) => v * 1e6);
+  const vm = [
+    `{"metric":${cadvisor},"values":[${ws}],"timestamps":[${ws.map((_, i) => T0 + i * 30000 + 3217)}]}`,
+    `{"metric":${spec},"values":[268435456,268435456,268435456,268435456],"timestamps":[${ws.map((_, i) => T0 + i * 30000 + 5000)}]}`,
+  ];
+
+  it('gives every working-set sample the limit in force, as PromQL would, without rows of their own', async () => {
+    const model = buildModel([await loadText(`${vm.join('\n')}\n`, {}, 'vm.jsonl')]);
+    const [app] = model.entities.filter((e) => e.role === 'container');
+    const s = seriesOf(model, app);
+    expect(Array.from(s.t)).toEqual(ws.map((_, i) => T0 + i * 30000 + 3217));
+    expect(Array.from(s.col('workingSet')!)).toEqual(ws);
+    // the first sample takes the limit scraped 1.8 s after it
+    expect(Array.from(s.col('limit')!)).toEqual([268435456, 268435456, 268435456, 268435456]);
+    expect(model.t.length).toBe(model.entities.reduce((n, e) => n + e.rowEnd - e.rowStart, 0));
+    // …so the passes see 97.6 % of the limit, and no gaps between samples 30 s apart.
+    const r = analyzeDatasets([await loadText(`${vm.join('\n')}\n`, {}, 'vm.jsonl')], { now: 0 });
+    expect(r.findings.map((f) => f.code)).toEqual(['working-set-near-limit/near']);
+  });
+
+  it('keeps a termination reason after the last gauge sample, and a limit with no sample near it', async () => {
+    const late = `{"metric":${reason},"values":[1],"timestamps":[${T0 + 4 * 30000 + 5000}]}`;
+    const far = `{"metric":${spec},"values":[536870912],"timestamps":[${T0 - 10 * 60000}]}`;
+    const model = buildModel([await loadText(`${[...vm, late, far].join('\n')}\n`, {}, 'vm.jsonl')]);
+    const [app] = model.entities.filter((e) => e.role === 'container');
+    const s = seriesOf(model, app);
+    expect(Array.from(s.t)).toEqual([
+      T0 - 10 * 60000,
+      ...ws.map((_, i) => T0 + i * 30000 + 3217),
+      T0 + 4 * 30000 + 5000,
+    ]);
+    expect(Array.from(s.col('limit')!).map((v) => v / MI)).toEqual([512, 256, 256, 256, 256, Number.NaN]);
+    expect(Array.from(s.col('lastTerminatedOom')!).at(-1)).toBe(1);
   });
 });
