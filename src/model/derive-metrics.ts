@@ -1,5 +1,6 @@
 import type { Dataset } from '../import/types.js';
 import type { Columns, Derived } from './derive-cgroup.js';
+import { UNLIMITED_THRESHOLD } from './derive-cgroup.js';
 import type { MetricName, Provenance } from './metrics.js';
 
 /**
@@ -80,7 +81,10 @@ export function deriveMetrics(ds: Dataset): Derived {
     const values = table.columns[i];
     use(
       src.column,
-      src.zeroIsUnlimited ? values.map((v) => (v === 0 ? Number.POSITIVE_INFINITY : v)) : values,
+      src.zeroIsUnlimited
+        ? // 0 from cAdvisor; a v1 "unlimited" of 2^63 − 4096 from anything else (Grafana's "8 EiB").
+          values.map((v) => (v === 0 || v >= UNLIMITED_THRESHOLD ? Number.POSITIVE_INFINITY : v))
+        : values,
     );
   }
   for (const [column, values] of labelledSeries(ds, index)) use(column, values);

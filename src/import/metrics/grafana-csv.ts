@@ -27,8 +27,14 @@ const importer: Importer = {
     if (isLegacyRows(head)) return 0.9;
     if (!/^time$/i.test(head.header[0].trim())) return 0;
     // A table frame (`"time","name","value"`, a long-format query) is one sample per row: let
-    // the long-CSV reader take it unless the other headers name series.
-    if (longLayoutFromHeader(head.header, head.dialect) && !head.header.some((h) => h.includes('{')))
+    // the long-CSV reader take it unless the other headers name series. `"Time","Value"` alone is
+    // a single unnamed series, which Grafana may have written with units ("Formatted data").
+    const long = longLayoutFromHeader(head.header, head.dialect);
+    if (
+      long &&
+      (long.name >= 0 || long.seriesName >= 0 || long.labels.length > 0) &&
+      !head.header.some((h) => h.includes('{'))
+    )
       return 0.45;
     if (head.encoding !== 'utf8' || quotedHeader(head) || head.dialect.delimiter === 59) return 0.9;
     return 0.6;

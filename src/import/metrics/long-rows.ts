@@ -47,6 +47,7 @@ export function longLayoutFromHeader(header: string[], dialect: CsvDialect, tz?:
   let value = -1;
   let name = -1;
   let seriesName = -1;
+  let several = false;
   const labels: { col: number; key: string }[] = [];
   // prom2csv writes its row id (by default __name__) in a first column headed `id`, then the sorted
   // labels, where cAdvisor's own `id` (the cgroup path) follows as a second `id`.
@@ -61,13 +62,15 @@ export function longLayoutFromHeader(header: string[], dialect: CsvDialect, tz?:
     const h = raw.trim();
     if (col === name) return;
     if (time < 0 && TIME_RE.test(h)) time = col;
+    else if (VALUE_RE.test(h) && value >= 0) several = true;
     else if (value < 0 && VALUE_RE.test(h)) value = col;
     else if (name < 0 && NAME_RE.test(h)) name = col;
     else if (seriesName < 0 && SERIES_RE.test(h)) seriesName = col;
     // pandas writes an unnamed index column ('' or 'Unnamed: 0'): not a label.
     else if (h !== '' && !/^Unnamed: \d+$/.test(h)) labels.push({ col, key: h });
   });
-  if (time < 0 || value < 0) return null;
+  // Several value columns are a wide frame (Grafana names unnamed series `Value`, `Value`, …).
+  if (time < 0 || value < 0 || several) return null;
   return { dialect, width: header.length, time, value, name, seriesName, labels, tz };
 }
 

@@ -132,7 +132,7 @@ export function toDataset(parts: CollectedPart[], info: DatasetInfo): Dataset {
   if (opaque > 0) {
     warnings.push(
       `${info.path}: ${opaque} series name${opaque > 1 ? 's' : ''} (e.g. ${opaqueExamples.map((e) => JSON.stringify(e)).join(', ')}) ` +
-        'carry no metric name or labels; they were kept as opaque series and are not analysed. ' +
+        `${opaque > 1 ? 'carry' : 'carries'} no metric name or labels; ${opaque > 1 ? 'they were kept as opaque series and are' : 'it was kept as an opaque series and is'} not analysed. ` +
         'Export with the legend left empty (Verbose) so the names read metric{labels}.',
     );
   }

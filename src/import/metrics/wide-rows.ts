@@ -2,7 +2,7 @@ import type { CsvDialect } from '../text/csv.js';
 import { delimiterHint, RecordTooLongError, scanCsv } from '../text/csv.js';
 import { parseNumber } from '../text/number.js';
 import type { ParsedTime } from '../text/time.js';
-import { parseTimeBytes } from '../text/time.js';
+import { parseTimeBytes, readingsOf } from '../text/time.js';
 import type { Collector } from './collector.js';
 import { OPAQUE_LABEL } from './collector.js';
 import { parseFormattedValue } from './formatted-value.js';
@@ -25,6 +25,7 @@ export async function parseWideBody(
   const duplicates: string[] = [];
   let skip = preamble;
   let wall = 0;
+  let previous = Number.NEGATIVE_INFINITY;
   let formatted = 0;
   const tp: ParsedTime = { ms: 0, kind: 'epoch' };
   let lines = 0;
@@ -61,7 +62,13 @@ export async function parseWideBody(
       );
       return;
     }
-    if (tp.kind === 'wall') wall++;
+    if (tp.kind === 'wall') {
+      wall++;
+      // Rows come in time order: in the hour a DST change repeats, the same wall time is first the
+      // earlier instant, then the later one.
+      if (tz) tp.ms = readingsOf(tp.ms, tz).find((u) => u >= previous) ?? tp.ms;
+    }
+    previous = tp.ms;
     for (let c = 1; c < rec.n; c++) {
       if (rec.end[c] === rec.start[c]) continue;
       let v = parseNumber(rec.buf, rec.start[c], rec.end[c]);
@@ -114,7 +121,9 @@ function columnIds(header: string[], out: Collector, duplicates: string[]): (c: 
     if (ids[c] >= 0) return ids[c];
     const text = header[c];
     const parsed = readSeriesName(text);
-    ids[c] = parsed
+    // A bare metric name repeated (legend {{__name__}} over several pods) names different series.
+    const named = parsed && (Object.keys(parsed.labels).length > 0 || seen.get(text) === 1);
+    ids[c] = named
       ? out.series(parsed.name, parsed.labels)
       : out.series('', { [OPAQUE_LABEL]: nth[c] > 1 ? `${text} #${nth[c]}` : text });
     return ids[c];

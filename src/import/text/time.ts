@@ -145,6 +145,23 @@ function offsetAt(utc: number, tz: string): number {
   return off;
 }
 
+/**
+ * Every instant a wall-clock time in `tz` can mean, given one of them (`ms`): two in the hour a
+ * DST change repeats (02:30 in Europe/Berlin on the last Sunday of October is 00:30Z and 01:30Z),
+ * else one. Sorted.
+ */
+export function readingsOf(ms: number, tz: string): number[] {
+  if (/^(utc|etc\/utc|z)$/i.test(tz) || fixedOffsetMs(tz) !== undefined) return [ms];
+  const wall = ms + offsetAt(ms, tz);
+  const out = new Set<number>([ms]);
+  for (const near of [ms - 3 * 3_600_000, ms + 3 * 3_600_000]) {
+    const off = offsetAt(near, tz);
+    const u = wall - off;
+    if (offsetAt(u, tz) === off) out.add(u);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
 /** A wall-clock time in `tz` (given as if it were UTC) → the UTC instant. */
 export function wallToUtc(wall: number, tz: string): number {
   if (/^(utc|etc\/utc|z)$/i.test(tz)) return wall;

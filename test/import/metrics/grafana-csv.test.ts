@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildModel } from '../../../src/model/build.js';
 import { loadFixture, loadText, MI, samples, T0 } from '../../helpers/exports.js';
 
 const WS = 'container_memory_working_set_bytes';
@@ -141,5 +142,70 @@ describe('grafana-csv', () => {
     const single = await loadText('"Time","Value"\r\n1700000000000,5', {}, 'v.csv');
     expect(single.hints).toEqual([{}]);
     expect(single.input.warnings.join()).toMatch(/no metric name or labels/);
+  });
+});
+
+describe('grafana-csv: headers and cells Grafana writes for unnamed and repeated series', () => {
+  const LIMIT = 'container_spec_memory_limit_bytes';
+  const ID = { container: 'api', namespace: 'shop', pod: 'api-1' };
+  const named = (m: string) => `"${m}{container=""api"", namespace=""shop"", pod=""api-1""}"`;
+  const opaque = (ds: Awaited<ReturnType<typeof loadText>>) => [...ds.table.series];
+
+  it('reads "Time","Value","Value" (series without names, grafana#24600) as columns, raw or formatted', async () => {
+    const raw = await loadText(
+      '"Time","Value","Value","Value"\r\n1700000000000,1,2,3\r\n1700000015000,2,3,4',
+      {},
+      'values.csv',
+    );
+    expect(raw.input.format).toBe('grafana-csv');
+    expect(raw.input.details.samples).toBe(6);
+    expect(raw.hints).toHaveLength(3);
+    // One unnamed series with units ("Formatted data"): a Grafana download, not a long CSV.
+    const one = await loadText(
+      '"Time","Value"\r\n2023-11-14 22:13:20,118 MiB\r\n2023-11-14 22:13:35,119 MiB',
+      {},
+      'one.csv',
+    );
+    expect(one.input.format).toBe('grafana-csv');
+    expect(one.input.details).toMatchObject({ samples: 2, badInput: 0, lossy: true });
+    expect(opaque(raw)).toEqual(['Value', 'Value #2', 'Value #3']);
+  });
+
+  it('keeps a bare metric name repeated over several columns (legend {{__name__}}) as separate series', async () => {
+    const ds = await loadText(
+      `"Time","${WS}","${WS}"\r\n1700000000000,100,200\r\n1700000015000,110,210`,
+      {},
+      'bare.csv',
+    );
+    expect(ds.input.details).toMatchObject({ samples: 4, duplicates: 0 });
+    expect(opaque(ds)).toEqual([WS, `${WS} #2`]);
+  });
+
+  it('reads the hour a DST change repeats in --tz as Grafana wrote it, in time order', async () => {
+    const text = [
+      `"Time",${named(WS)}`,
+      ...['01:30', '02:00', '02:30', '02:00', '02:30', '03:00'].map((t, i) => `2023-10-29 ${t}:00,${i + 1}`),
+    ].join('\r\n');
+    const ds = await loadText(text, { tz: 'Europe/Berlin' }, 'dst.csv');
+    const H = 3_600_000;
+    const night = Date.UTC(2023, 9, 28, 23, 30);
+    expect(samples(ds, WS, ID)).toEqual([0, 0.5, 1, 1.5, 2, 2.5].map((h, i) => [night + h * H, i + 1]));
+    expect(ds.input.details.duplicates).toBe(0);
+  });
+
+  it('reads the exbibytes of an unlimited cgroup v1 limit ("8 EiB") as no limit', async () => {
+    const ds = await loadText(
+      `"Time",${named(LIMIT)},${named(WS)}\r\n2023-11-14 22:13:20,8 EiB,118 MiB\r\n2023-11-14 22:13:35,9.22 EB,1.15 GiB`,
+      {},
+      'eib.csv',
+    );
+    expect(ds.input.details.badInput).toBe(0);
+    expect(samples(ds, LIMIT, ID).map(([, v]) => v)).toEqual([8 * 1024 ** 6, 9.22 * 1e18]);
+    const model = buildModel([ds]);
+    const api = model.entities.find((e) => e.container === 'api')!;
+    expect(Array.from(model.columns.limit!.subarray(api.rowStart, api.rowEnd))).toEqual([
+      Number.POSITIVE_INFINITY,
+      Number.POSITIVE_INFINITY,
+    ]);
   });
 });
