@@ -62,6 +62,9 @@ const importer: Importer = {
       warnings.push(`${path}: the JSON ends early (cut file?); kept the ${result.elements} series read`);
     if (Array.isArray(meta.warnings))
       for (const w of meta.warnings.slice(0, 5)) warnings.push(`${path}: Prometheus warned: ${String(w)}`);
+    // Prometheus 3 adds annotations of level info (a PromQL hint, e.g. a counter not ending in _total).
+    if (Array.isArray(meta.infos))
+      for (const w of meta.infos.slice(0, 5)) warnings.push(`${path}: Prometheus noted: ${String(w)}`);
     if (c.facts.histogramSeries)
       warnings.push(
         `${path}: ${c.facts.histogramSeries} series hold native histograms, which are not memory metrics; skipped`,
@@ -100,7 +103,8 @@ export function damagedJson(path: string, e: JsonSplitError, c: Collector): stri
 export function shapeOf(head: string): JsonShape | null {
   const s = head.trimStart().slice(0, 4096);
   if (s.startsWith('{')) {
-    if (/^\{\s*"(status|data)"\s*:/.test(s)) return 'envelope';
+    // Prometheus writes status first; `jq -S` sorts the keys (data, error, errorType, infos…).
+    if (/^\{\s*"(status|data|error|errorType|warnings|infos)"\s*:/.test(s)) return 'envelope';
     // One Prometheus series object per entry (not VictoriaMetrics' values+timestamps lines).
     if (/^\{\s*"metric"\s*:/.test(s) && !/"timestamps"\s*:/.test(s) && /"values?"\s*:\s*\[/.test(s))
       return 'sequence';

@@ -27,16 +27,21 @@ const importer: Importer = {
     let result: Awaited<ReturnType<typeof splitJson>>;
     let damaged: string | undefined;
     try {
-      result = await splitJson(textChunks(opened, ctx, { cutLines: false }), 'sequence', {
-        onElement: (el, line) => addJsonSeries(el, line, c),
-        onBadElement: (line, msg) =>
-          c.bad.add(
-            'json',
-            line,
-            `a line that is not valid JSON (${msg}) was skipped`,
-            'lines that are not valid JSON were skipped',
-          ),
-      });
+      result = await splitJson(
+        textChunks(opened, ctx, { cutLines: false }),
+        'sequence',
+        {
+          onElement: (el, line) => addJsonSeries(el, line, c),
+          onBadElement: (line, msg) =>
+            c.bad.add(
+              'json',
+              line,
+              `a line that is not valid JSON (${msg}) was skipped`,
+              'lines that are not valid JSON were skipped',
+            ),
+        },
+        { lines: true },
+      );
     } catch (e) {
       if (!(e instanceof JsonSplitError)) throw e;
       damaged = damagedJson(path, e, c);

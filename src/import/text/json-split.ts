@@ -35,11 +35,24 @@ export class JsonSplitError extends Error {
   }
 }
 
+export interface SplitOptions {
+  /**
+   * Every element stands on a line of its own (VictoriaMetrics writes one series per line): a
+   * line that ends inside an element, or holds text that is none, is one bad element, and the
+   * next line is read afresh — damage stays on its line. Bare `NaN` and `Infinity` (written before
+   * VictoriaMetrics 1.77) are read as `null` and `"Infinity"`.
+   */
+  lines?: boolean;
+}
+
 export async function splitJson(
   chunks: AsyncIterable<Buffer>,
   shape: JsonShape,
   h: JsonSplitHandlers,
+  opts: SplitOptions = {},
 ): Promise<{ lines: number; elements: number; complete: boolean }> {
+  const byLine = opts.lines === true;
+  let junkLine = 0;
   let depth = 0;
   // kind of container per depth (1 object, 2 array) and the key being read at depths 1 and 2
   const kinds: number[] = [];
@@ -66,8 +79,14 @@ export async function splitJson(
     try {
       value = JSON.parse(text);
     } catch (e) {
-      h.onBadElement?.(atLine, (e as Error).message);
-      return;
+      const old = byLine ? oldNumbers(text) : undefined;
+      try {
+        if (old === undefined) throw e;
+        value = JSON.parse(old);
+      } catch {
+        h.onBadElement?.(atLine, (e as Error).message);
+        return;
+      }
     }
     if (metaKey !== null) {
       h.onMeta?.(metaKey, value);
@@ -99,7 +118,24 @@ export async function splitJson(
     if (capDepth >= 0) capStart = 0;
     for (let i = 0; i < len; i++) {
       const c = buf[i];
-      if (c === 10) line++;
+      if (c === 10) {
+        line++;
+        if (byLine && depth > 0) {
+          h.onBadElement?.(capLine || line - 1, 'the line ends inside its entry: a line cut short?');
+          depth = 0;
+          inString = escaped = expectKey = false;
+          keyParts = null;
+          capDepth = capStart = -1;
+          capParts = [];
+          capLine = 0;
+          continue;
+        }
+      }
+      if (byLine && depth === 0 && c !== 123 && c !== 32 && c !== 9 && c !== 13 && c !== 10) {
+        if (junkLine !== line) h.onBadElement?.(line, 'text that is no JSON entry');
+        junkLine = line;
+        continue;
+      }
       if (inString) {
         if (escaped) escaped = false;
         else if (c === 92) escaped = true;
@@ -207,4 +243,12 @@ export async function splitJson(
     // after the value starts the key is consumed; a key is only "current" right after its colon
     return META_KEYS.has(k) && (d === 1 || (d === 2 && keys[1] === 'data' && k === 'resultType'));
   }
+}
+
+/** `NaN`, `Infinity` and `-Infinity` as bare array items → `null`, `"Infinity"`, `"-Infinity"`. */
+function oldNumbers(text: string): string | undefined {
+  const out = text.replace(/([[,]\s*)(NaN|-?Infinity)(?=\s*[,\]])/g, (_, pre: string, w: string) =>
+    w === 'NaN' ? `${pre}null` : `${pre}"${w}"`,
+  );
+  return out === text ? undefined : out;
 }

@@ -52,6 +52,28 @@ describe('prometheus-json', () => {
     await expect(err).rejects.toThrow(
       /err\.json: holds a Prometheus error, not data: bad_data invalid parameter "query"/,
     );
+    // the same answer through `jq -S`: keys sorted, status last
+    const sorted = loadText(
+      '{"error":"exceeded maximum resolution of 11,000 points per timeseries","errorType":"bad_data","status":"error"}',
+      {},
+      'sorted.json',
+    );
+    await expect(sorted).rejects.toThrow(
+      /sorted\.json: holds a Prometheus error, not data: bad_data exceeded/,
+    );
+  });
+
+  it('passes on what Prometheus said beside the data: warnings and infos', async () => {
+    const ds = await loadText(
+      '{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"container_memory_rss","pod":"a","namespace":"n","container":"c"},"values":[[1700000000,"5"]]}]},' +
+        '"warnings":["PromQL warning: mix of histograms and floats"],"infos":["PromQL info: metric might not be a counter"]}',
+      {},
+      'notes.json',
+    );
+    expect(ds.input.warnings).toEqual([
+      'notes.json: Prometheus warned: PromQL warning: mix of histograms and floats',
+      'notes.json: Prometheus noted: PromQL info: metric might not be a counter',
+    ]);
   });
 
   it('keeps what a cut file holds and counts bad samples with their line', async () => {

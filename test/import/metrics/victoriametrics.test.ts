@@ -75,4 +75,39 @@ describe('victoriametrics-json', () => {
     ]);
     expect(ds.input.details.mergedLines).toBe(1);
   });
+
+  it('reads bare NaN and Infinity of VictoriaMetrics before 1.77 as a gap and +Inf', async () => {
+    const m = '{"__name__":"container_spec_memory_limit_bytes","pod":"p","namespace":"n","container":"c"}';
+    const text = `{"metric":${m},"values":[100,NaN,105,Infinity],"timestamps":[${[0, 1, 2, 3].map((i) => T0 + i * 15000)}]}\n`;
+    const ds = await loadText(text, {}, 'vm.jsonl');
+    expect(ds.input.details.badInput).toBe(0);
+    expect(samples(ds, 'container_spec_memory_limit_bytes', { pod: 'p' })).toEqual([
+      [T0, 100],
+      [T0 + 30000, 105],
+      [T0 + 45000, Number.POSITIVE_INFINITY],
+    ]);
+  });
+
+  it('loses only the damaged line: one cut short, text between lines, a stray brace', async () => {
+    const line = (pod: string) =>
+      `{"metric":{"__name__":"container_memory_rss","pod":"${pod}","namespace":"n","container":"c"},"values":[1],"timestamps":[${T0}]}`;
+    const text = [
+      line('a'),
+      line('b').slice(0, 60),
+      line('c'),
+      'this is not json',
+      line('d'),
+      `}${line('e')}`,
+      line('f'),
+    ].join('\n');
+    const ds = await loadText(`${text}\n`, {}, 'vm.jsonl');
+    const pods = ds.hints.map((h) => h.labels?.pod).sort();
+    expect(pods).toEqual(['a', 'c', 'd', 'e', 'f']);
+    expect(ds.input.details.badInput).toBe(3);
+    expect(ds.input.warnings.slice(0, 3)).toEqual([
+      'vm.jsonl:2: a line that is not valid JSON (the line ends inside its entry: a line cut short?) was skipped',
+      'vm.jsonl:4: a line that is not valid JSON (text that is no JSON entry) was skipped',
+      'vm.jsonl:6: a line that is not valid JSON (text that is no JSON entry) was skipped',
+    ]);
+  });
 });
