@@ -137,7 +137,7 @@ export function summaryLine(s: BatchSummary): string {
   ];
   if (s.reused) parts.push(`${s.reused} up to date (skipped; --force redoes them)`);
   if (s.interrupted) parts.push(`${s.interrupted} not analysed (interrupted; run again to finish)`);
-  const sev = ['critical', 'warning', 'info']
+  const sev = ['critical', 'warning', 'info', 'ok']
     .map((x) => [x, bySeverity(x)] as const)
     .filter(([, n]) => n > 0)
     .map(([x, n]) => `${n} ${x}`);

@@ -345,7 +345,7 @@ describe('bad exports', () => {
       ];
       // the copy breaks off four digits into the last limit: 268435456 would read as 2684
       writeFileSync(file, `${rows.join('\n')}`.slice(0, -5));
-      const r = await cli('analyze', file, '--json', '--quiet');
+      const r = await cli('analyze', file, '--json', '--quiet', '--out', join(dir, 'report'));
       const findings = JSON.parse(r.stdout);
       expect(
         findings.containers.map((c: { key: string; limitBytes: number }) => [c.key, c.limitBytes]),

@@ -21,7 +21,7 @@ describe('memlens batch', () => {
     const r = await cli('batch', dir, '--out', out);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      `7 inputs → 4 reports, 3 failed. Worst severity per report: 2 critical, 1 info.\nIndex: ${join(out, 'index.html')}`,
+      `7 inputs → 4 reports, 3 failed. Worst severity per report: 2 critical, 1 info, 1 ok.\nIndex: ${join(out, 'index.html')}`,
     );
     const lines = r.stderr.split('\n');
     expect(lines).toHaveLength(7);

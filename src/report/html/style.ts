@@ -53,6 +53,9 @@ table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--line); }
 th { font-weight: 600; color: var(--muted); white-space: nowrap; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+/* Headers of number columns ("peak working set", "recommended limit") wrap, so the containers
+   table fits a 13" screen without scrolling sideways; their numbers stay on one line. */
+th.num { white-space: normal; }
 td.key { overflow-wrap: anywhere; min-width: 12rem; }
 .table-wrap { overflow-x: auto; }
 .badge {
@@ -83,7 +86,7 @@ article.container:target { box-shadow: 0 0 0 3px var(--link); }
 .numbers div { background: var(--panel); border-radius: 6px; padding: .3rem .55rem; }
 .numbers dt { font-size: .75rem; color: var(--muted); }
 .numbers dd { margin: 0; font-weight: 600; font-variant-numeric: tabular-nums; }
-.finding { margin: 0 0 .8rem; padding: .5rem .7rem; border-radius: 6px; background: var(--panel); }
+.finding { margin: 0 0 .8rem; padding: .5rem .7rem; border-radius: 6px; background: var(--panel); overflow-wrap: anywhere; }
 .finding h4 { margin: 0 0 .2rem; font-size: .95rem; }
 .finding p { margin: .2rem 0; font-size: .9rem; }
 .finding .when { font-size: .8rem; color: var(--muted); }
