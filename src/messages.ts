@@ -346,7 +346,9 @@ export const MESSAGES = {
         ? 'Without a limit no usage/limit alert applies; watch the working set.'
         : e.falseAlertSamples
           ? `A usage alert at ${pct(e.alertShare)} of the limit would have fired ${during(e.falseAlertMs ?? 0, e.falseAlertSamples)} from ${formatTime(e.falseAlertFrom ?? Number.NaN)} while the working set stayed at or below ${pct(e.workingSetShareDuringAlert)}: a false alarm. Alert on container_memory_working_set_bytes instead.`
-          : `A usage alert at ${pct(e.alertShare)} of the limit would not have fired (usage peaked at ${pct(e.peakUsageShare)}), but usage-based dashboards still overstate this container; watch the working set.`),
+          : (e.peakUsageShare ?? 0) >= e.alertShare
+            ? `A usage alert at ${pct(e.alertShare)} of the limit would have fired only while the working set was high too (usage peaked at ${pct(e.peakUsageShare)}): no false alarm, but usage-based dashboards still overstate this container; watch the working set.`
+            : `A usage alert at ${pct(e.alertShare)} of the limit would not have fired (usage peaked at ${pct(e.peakUsageShare)}), but usage-based dashboards still overstate this container; watch the working set.`),
   }),
   'usage-pinned-by-cache/pinned': (e: UsagePinnedEvidence) => ({
     title: 'Usage pinned at the limit by file cache (harmless)',

@@ -78,7 +78,7 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
   let at = 0;
   plans.forEach((plan, index) => {
     const { members } = plan;
-    const e = makeEntity(index, members, datasets);
+    const e = makeEntity(index, plan, datasets);
     const quality: SeriesQuality = { duplicateSamples: 0, conflictingSamples: 0, counterResets: {} };
     e.rowStart = at;
     at = fillRows(plan, datasets, derived, columnNames, columns, t, at, quality);
@@ -256,6 +256,8 @@ function alignState(
 interface Plan {
   /** Members in order of preference on equal times. */
   members: SeriesIdentity[];
+  /** When each member's instance was first seen (instanceStarts). */
+  started: (m: SeriesIdentity) => number;
   /** Frame rows this entity gets. */
   rows: number;
   /** Single member: its table rows [lo, hi) in the window. */
@@ -291,7 +293,7 @@ function planRows(group: SeriesIdentity[], datasets: Dataset[], since: number, u
   };
   if (members.length === 1) {
     const [lo, hi] = windowOf(members[0]);
-    return { members, rows: hi - lo, lo, hi };
+    return { members, started, rows: hi - lo, lo, hi };
   }
   let n = 0;
   const ranges = members.map((m) => {
@@ -325,7 +327,7 @@ function planRows(group: SeriesIdentity[], datasets: Dataset[], since: number, u
       rows++;
     }
   });
-  return { members, rows, lo: 0, hi: 0, member: sm, row: sr, starts };
+  return { members, started, rows, lo: 0, hi: 0, member: sm, row: sr, starts };
 }
 
 /** Copies an entity's rows into the frame from row `at`; returns the next free row. */
@@ -419,9 +421,8 @@ function rank(p: string): number {
   return p === 'estimated' ? 2 : p === 'derived' ? 1 : 0;
 }
 
-function makeEntity(index: number, members: SeriesIdentity[], datasets: Dataset[]): Entity {
+function makeEntity(index: number, { members, started }: Plan, datasets: Dataset[]): Entity {
   // Later members are more recent (a restarted container's new cgroup): let them win.
-  const started = instanceStarts(members, datasets);
   const byTime = [...members].sort(
     (a, b) => started(a) - started(b) || firstTime(a, datasets) - firstTime(b, datasets),
   );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MESSAGES } from '../../src/messages.js';
 import { analyzeFixture, keyValues, MiB, rawCapture } from '../helpers/fixtures.js';
 import type { PassCase } from '../helpers/pass-case.js';
 import { passFindings } from '../helpers/pass-case.js';
@@ -75,7 +76,32 @@ describe('cache-inflated-usage', () => {
     if (c.fires.falseAlert) {
       expect(f.evidence.workingSetShareDuringAlert).toBeLessThan(f.evidence.alertShare);
       expect(f.message).toMatch(/would have fired for \d+s \(\d+ samples\) from .* a false alarm/);
-    } else expect(f.message).toContain('would not have fired (usage peaked at');
+    } else
+      expect(f.message).toContain(
+        (f.evidence.peakUsageShare ?? 0) >= f.evidence.alertShare
+          ? 'would have fired only while the working set was high too (usage peaked at'
+          : 'would not have fired (usage peaked at',
+      );
+  });
+
+  it('does not say an alert would not have fired when usage passed its line with the working set', () => {
+    const msg = MESSAGES['cache-inflated-usage/inflated']({
+      usageBytes: 200 * MiB,
+      workingSetBytes: 100 * MiB,
+      inactiveFileBytes: 100 * MiB,
+      share: 0.5,
+      at: 1_700_000_000_000,
+      limitBytes: 1000 * MiB,
+      samples: 39,
+      totalSamples: 40,
+      alertShare: 0.9,
+      falseAlertSamples: 0,
+      peakUsageShare: 0.99,
+    }).message;
+    expect(msg).toContain(
+      'would have fired only while the working set was high too (usage peaked at 99.0 %)',
+    );
+    expect(msg).not.toContain('would not have fired');
   });
 });
 

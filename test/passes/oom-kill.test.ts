@@ -12,6 +12,7 @@ import {
   rawCapture,
   statusOf,
 } from '../helpers/fixtures.js';
+import { metricsDataset } from '../helpers/metrics-dataset.js';
 import type { PassCase } from '../helpers/pass-case.js';
 import { passFindings } from '../helpers/pass-case.js';
 import { metricsFromCapture } from '../helpers/prometheus.js';
@@ -321,6 +322,19 @@ describe('oom-kill inferred from a restart at the limit (cAdvisor scrapes, no ki
     );
     // The same scrapes up to the last one before the restart: no new instance, no kill.
     expect(findingsOf(analyzeWith(data.slice(0, 2)), PASS, KILLED)).toEqual([]);
+  });
+
+  it('calls kills before the window that only cAdvisor counted possible ones (warning)', () => {
+    const L = { namespace: 'shop', pod: 'p', container: 'app' };
+    const pts = (v: number) => [0, 1, 2].map((i) => [1_700_000_000_000 + i * 15000, v] as [number, number]);
+    const r = analyzeWith([
+      metricsDataset('x.json', [
+        { name: 'container_oom_events_total', labels: L, points: pts(3) },
+        { name: 'container_memory_working_set_bytes', labels: L, points: pts(100 * MiB) },
+      ]),
+    ]);
+    const [f] = findingsOf(r, PASS, 'shop/p/app');
+    expect([f.code, f.severity, f.evidence.kills]).toEqual(['oom-kill/before-window', 'warning', 3]);
   });
 
   it('leaves the reason to Kubernetes where kube-state-metrics gives it', async () => {
