@@ -6,6 +6,7 @@ import { deriveCgroup } from './derive-cgroup.js';
 import { deriveMetrics } from './derive-metrics.js';
 import type { SeriesIdentity } from './entities.js';
 import { identify } from './entities.js';
+import { firstTime, instanceOf, instanceStarts, LOOKBACK_MS, splitConcurrent } from './instances.js';
 import type { ClusterMetadata } from './metadata.js';
 import { emptyMetadata, mergeMetadata } from './metadata.js';
 import type { MetricName } from './metrics.js';
@@ -49,12 +50,16 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
 
   // 2. Identify and group
   const ids = identify(datasets, metadata);
-  const groups = new Map<string, SeriesIdentity[]>();
+  const byKey = new Map<string, SeriesIdentity[]>();
   for (const i of ids) {
-    const g = groups.get(i.key);
+    const g = byKey.get(i.key);
     if (g) g.push(i);
-    else groups.set(i.key, [i]);
+    else byKey.set(i.key, [i]);
   }
+  // One name, several containers running side by side (two clusters in one export): apart.
+  const groups = new Map<string, SeriesIdentity[]>();
+  for (const group of byKey.values())
+    for (const part of splitConcurrent(group, datasets)) groups.set(part[0].key, part);
   const present = new Set<MetricName>();
   for (const d of derived) for (const k of Object.keys(d.columns) as MetricName[]) present.add(k);
   const columnNames = METRICS.map((m) => m.name as MetricName).filter((n) => present.has(n));
@@ -140,8 +145,6 @@ export function buildModel(datasets: Dataset[], opts: BuildOptions = {}): MemMod
 const STATE: readonly MetricName[] = ['limit', 'request', 'restarts', 'lastTerminatedOom'];
 /** Settings, which hold before they are first sampled too; restarts and reasons are events. */
 const SETTINGS: readonly MetricName[] = ['limit', 'request'];
-/** Prometheus' default lookback delta: how long a sample stays the series' current value. */
-const LOOKBACK_MS = 5 * 60_000;
 
 /**
  * Passes compare a working set with the limit in the same row. Where an entity has rows holding
@@ -461,30 +464,6 @@ function makeEntity(index: number, { members, started }: Plan, datasets: Dataset
   );
   if (starts.length > 1) e.replacedAt = starts.slice(1);
   return e;
-}
-
-/** When each instance of a container (container ID, else cgroup) was first seen, over all inputs. */
-function instanceStarts(members: SeriesIdentity[], datasets: Dataset[]): (m: SeriesIdentity) => number {
-  const start = new Map<string, number>();
-  for (const m of members) {
-    const k = instanceOf(m);
-    start.set(k, Math.min(start.get(k) ?? Number.POSITIVE_INFINITY, firstTime(m, datasets)));
-  }
-  // A series without samples sorts like one seen at the very start, not as the newest.
-  return (m) => {
-    const t = start.get(instanceOf(m))!;
-    return Number.isFinite(t) ? t : Number.NEGATIVE_INFINITY;
-  };
-}
-
-function instanceOf(m: SeriesIdentity): string {
-  return m.containerId ?? m.cgroup ?? '';
-}
-
-function firstTime(m: SeriesIdentity, datasets: Dataset[]): number {
-  const table = datasets[m.dataset].table;
-  const r = table.rowStart[m.series];
-  return r < table.rowStart[m.series + 1] ? table.t[r] : Number.POSITIVE_INFINITY;
 }
 
 /**

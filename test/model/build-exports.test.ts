@@ -233,3 +233,42 @@ describe('buildModel with limits sampled apart from the gauges', () => {
     expect(Array.from(s.col('lastTerminatedOom')!).at(-1)).toBe(1);
   });
 });
+
+describe('buildModel with one name for containers that ran side by side', () => {
+  const ws = (id: string, cluster: string, mib: number) => ({
+    name: 'container_memory_working_set_bytes',
+    labels: { ...L, id, cluster },
+    points: steps(40, () => mib * MI),
+  });
+
+  it('keeps them apart, named by the label that tells them apart, with their own limits', () => {
+    const ds = metricsDataset('thanos.json', [
+      ws(OLD, 'eu-1', 960),
+      ws(NEW, 'us-1', 100),
+      {
+        name: 'kube_pod_container_resource_limits',
+        labels: { ...L, resource: 'memory', cluster: 'us-1' },
+        points: steps(40, () => 512 * MI),
+      },
+    ]);
+    const model = buildModel([ds]);
+    const apps = model.entities.filter((e) => e.role === 'container');
+    expect(apps.map((e) => e.key).sort()).toEqual(['shop/p/app [cluster=eu-1]', 'shop/p/app [cluster=us-1]']);
+    const peak = (key: string) => {
+      const s = seriesOf(model, apps.find((e) => e.key === key)!);
+      const limit = s.col('limit')?.[0] ?? Number.NaN;
+      return [Math.max(...s.col('workingSet')!) / MI, Number.isNaN(limit) ? undefined : limit / MI];
+    };
+    expect(peak('shop/p/app [cluster=eu-1]')).toEqual([960, undefined]);
+    expect(peak('shop/p/app [cluster=us-1]')).toEqual([100, 512]);
+  });
+
+  it('still merges a restart whose old series Prometheus repeats for 5 minutes', () => {
+    const ds = metricsDataset('x.json', [
+      { ...ws(OLD, 'eu-1', 200), points: steps(30, () => 200 * MI) },
+      { ...ws(NEW, 'eu-1', 50), points: steps(20, () => 50 * MI, 10) },
+    ]);
+    const apps = buildModel([ds]).entities.filter((e) => e.role === 'container');
+    expect(apps.map((e) => [e.key, e.containerIds.length])).toEqual([['shop/p/app', 2]]);
+  });
+});
