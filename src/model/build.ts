@@ -273,17 +273,23 @@ interface Plan {
 }
 
 /**
- * Which table rows make an entity's frame rows. Members are ranked: the instance (container ID or
- * cgroup) that started last first — after a restart the new container's samples win over the old
+ * Which table rows make an entity's frame rows. Members are ranked: series naming their cgroup
+ * first, then the instance (container ID or cgroup) that started last first — after a restart the new container's samples win over the old
  * series' stale repeats (Prometheus looks back up to 5 minutes for a series that stopped), even
  * when the two meet first in a later input (prom2csv instants, one file each); then earlier
  * datasets (the order the user gave), then the more recent series.
  */
 function planRows(group: SeriesIdentity[], datasets: Dataset[], since: number, until: number): Plan {
   const started = instanceStarts(group, datasets);
+  // A series that names its cgroup (cAdvisor) before one that does not (kube-state-metrics): where
+  // both give a limit, the cgroup's is the one the kernel enforces, whatever the input order.
+  const named = (m: SeriesIdentity) => (instanceOf(m) === '' ? 1 : 0);
   const members = [...group].sort(
     (a, b) =>
-      started(b) - started(a) || a.dataset - b.dataset || firstTime(b, datasets) - firstTime(a, datasets),
+      named(a) - named(b) ||
+      started(b) - started(a) ||
+      a.dataset - b.dataset ||
+      firstTime(b, datasets) - firstTime(a, datasets),
   );
   const windowOf = (m: SeriesIdentity): [number, number] => {
     const table = datasets[m.dataset].table;

@@ -272,3 +272,25 @@ describe('buildModel with one name for containers that ran side by side', () => 
     expect(apps.map((e) => [e.key, e.containerIds.length])).toEqual([['shop/p/app', 2]]);
   });
 });
+
+describe('buildModel with two limits for one container', () => {
+  it('takes the cgroup’s (cAdvisor) over the spec’s (kube-state-metrics), whatever the order', () => {
+    const cadvisor = {
+      name: 'container_spec_memory_limit_bytes',
+      labels: { ...L, id: OLD },
+      points: steps(3, () => 1000 * MI),
+    };
+    const ksm = {
+      name: 'kube_pod_container_resource_limits',
+      labels: { ...L, resource: 'memory' },
+      points: steps(3, () => 800 * MI),
+    };
+    const limitOf = (...series: (typeof cadvisor)[]) => {
+      const model = buildModel(series.map((s, i) => metricsDataset(`${i}.json`, [s])));
+      const [app] = model.entities.filter((e) => e.role === 'container');
+      return Array.from(seriesOf(model, app).col('limit')!).map((v) => v / MI);
+    };
+    expect(limitOf(cadvisor, ksm)).toEqual([1000, 1000, 1000]);
+    expect(limitOf(ksm, cadvisor)).toEqual([1000, 1000, 1000]);
+  });
+});
