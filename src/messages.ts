@@ -174,12 +174,24 @@ export interface UsagePinnedEvidence {
   durationMs: number;
   samples: number;
   totalSamples: number;
+  /** Lowest and highest usage / limit over the stretch. */
+  usageShareMin: number;
+  usageShareMax: number;
+  /** The sample the figures below describe: the stretch's median by usage share. */
+  at: number;
   usageBytes: number;
+  /** usageBytes / limitBytes. */
   usageShare: number;
   workingSetBytes: number;
+  /** workingSetBytes / limitBytes. */
   workingSetShare: number;
   limitBytes: number;
+  /** usageBytes − workingSetBytes: the inactive file cache the working set leaves out. */
+  inactiveFileBytes: number;
+  /** All file cache in that sample, active pages (counted in the working set) included. */
   cacheBytes?: number;
+  /** Median file cache over the stretch: what refaultShareOfCachePerMin is a share of. */
+  cacheMedianBytes?: number;
   /** Limit hits per second (v1 failcnt or v2 memory.events max); undefined when not kept. */
   reclaimPerSec?: number;
   reclaimCounter?: string;
@@ -206,11 +218,21 @@ function pinnedMessage(e: UsagePinnedEvidence, thrashing: boolean): string {
     e.refaultsPerSec === undefined
       ? ' File refaults are not in this data, so a harmless full cache cannot be told apart from thrashing.'
       : thrashing
-        ? ` It is thrashing: ${b(e.refaultsPerSec * 4096)} a second of file pages are read back soon after being dropped (${turnover(e.refaultShareOfCachePerMin)}). The container waits on disk for files it just had; a larger limit, or reading less at once, would help.`
+        ? ` It is thrashing: ${b(e.refaultsPerSec * 4096)} a second of file pages are read back soon after being dropped (${turnover(e.refaultShareOfCachePerMin)}, against a median file cache of ${b(e.cacheMedianBytes)} over the stretch). The container waits on disk for files it just had; a larger limit, or reading less at once, would help.`
         : ` File refaults stay low (${e.refaultsPerSec.toFixed(1)} pages a second): the cache is full of data read once, which the kernel recycles. This is harmless.`;
+  const range =
+    pct(e.usageShareMin) === pct(e.usageShareMax)
+      ? pct(e.usageShareMax)
+      : `${pct(e.usageShareMin)} to ${pct(e.usageShareMax)}`;
+  // Every figure of the second sentence is from the one sample at e.at: usage = working set + the rest.
+  const allCache =
+    e.cacheBytes !== undefined && b(e.cacheBytes) !== b(e.inactiveFileBytes)
+      ? ` (file cache in all ${b(e.cacheBytes)}, of which the rest counts in the working set)`
+      : '';
   return (
-    `Usage sat at ${pct(e.usageShare)} of the ${b(e.limitBytes)} limit ${during(e.durationMs, e.samples)} from ${formatTime(e.from)} ` +
-    `while the working set was ${b(e.workingSetBytes)} (${pct(e.workingSetShare)}): the rest is file cache${e.cacheBytes !== undefined ? ` (${b(e.cacheBytes)})` : ''}.` +
+    `Usage sat at ${range} of the ${b(e.limitBytes)} limit ${during(e.durationMs, e.samples)} from ${formatTime(e.from)}. ` +
+    `${e.samples > 1 ? `In the median sample, at ${formatTime(e.at)}` : `At ${formatTime(e.at)}`}, usage was ${b(e.usageBytes)} (${pct(e.usageShare)}) ` +
+    `and the working set ${b(e.workingSetBytes)} (${pct(e.workingSetShare)}): the other ${b(e.inactiveFileBytes)} is inactive file cache, which the kernel reclaims first${allCache}.` +
     reclaim +
     refaults
   );

@@ -98,46 +98,59 @@ function reclaimCounter(s: Series): { counter?: string; column?: Float64Array } 
   return { counter: 'failcnt', column: f };
 }
 
+/**
+ * The evidence of a stretch. The figures the message puts side by side (usage, working set, the
+ * inactive file cache between them, the limit) all come from one sample, the median by usage
+ * share, so usage = working set + inactive file cache and each share is its bytes over that
+ * sample's limit. Stretch-wide figures say so in their names (usageShareMin/Max, cacheMedianBytes).
+ */
 function evidence(s: Series, r: Run, reclaim: Float64Array | undefined, counter: string | undefined) {
   const usage = s.col('usage')!;
   const ws = s.col('workingSet')!;
   const limit = s.col('limit')!;
   const cache = s.col('cache');
-  const us: number[] = [];
+  // The samples where the run's condition is known to hold (r.samples of them): a gap inside a
+  // run has a value missing and says nothing.
+  const known: { i: number; share: number }[] = [];
   const caches: number[] = [];
-  let maxWs = 0;
-  let maxUsage = 0;
   for (let i = r.start; i <= r.end; i++) {
     if (Number.isNaN(usage[i])) continue;
-    us.push(usage[i] / limit[i]);
-    maxUsage = Math.max(maxUsage, usage[i]);
-    if (!Number.isNaN(ws[i])) maxWs = Math.max(maxWs, ws[i]);
     if (cache && !Number.isNaN(cache[i])) caches.push(cache[i]);
+    const l = finiteLimit(limit[i]);
+    if (l !== undefined && !Number.isNaN(ws[i])) known.push({ i, share: usage[i] / l });
   }
+  const byShare = [...known].sort((a, b) => a.share - b.share || a.i - b.i);
+  const at = byShare[byShare.length >> 1].i;
+  const lim = limit[at];
   const seconds = (s.t[r.end] - s.t[r.start]) / 1000;
   const perSec = (c: Float64Array | undefined) => {
     const rise = counterRise(c, r);
     return seconds > 0 && Number.isFinite(rise) ? rise / seconds : undefined;
   };
-  const lim = limit[r.end];
   const refaultsPerSec = perSec(s.col('refaultFile'));
-  const cacheBytes = caches.length ? median(caches) : undefined;
+  // The refault rate is over the whole stretch, so it is set against the stretch's median cache.
+  const cacheMedianBytes = caches.length ? median(caches) : undefined;
   return {
     from: s.t[r.start],
     durationMs: s.t[r.end] - s.t[r.start],
     samples: r.samples,
-    usageBytes: maxUsage,
-    usageShare: median(us),
-    workingSetBytes: maxWs,
-    workingSetShare: maxWs / lim,
+    usageShareMin: byShare[0].share,
+    usageShareMax: byShare[byShare.length - 1].share,
+    at: s.t[at],
+    usageBytes: usage[at],
+    usageShare: usage[at] / lim,
+    workingSetBytes: ws[at],
+    workingSetShare: ws[at] / lim,
     limitBytes: lim,
-    cacheBytes,
+    inactiveFileBytes: usage[at] - ws[at],
+    cacheBytes: cache && !Number.isNaN(cache[at]) ? cache[at] : undefined,
+    cacheMedianBytes,
     reclaimPerSec: perSec(reclaim),
     reclaimCounter: counter,
     refaultsPerSec,
     refaultShareOfCachePerMin:
-      refaultsPerSec !== undefined && cacheBytes
-        ? (refaultsPerSec * PAGE_BYTES * 60) / cacheBytes
+      refaultsPerSec !== undefined && cacheMedianBytes
+        ? (refaultsPerSec * PAGE_BYTES * 60) / cacheMedianBytes
         : undefined,
   };
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { formatBytes, formatPercent } from '../../src/util/bytes.js';
+import { loadFixture as loadExport } from '../helpers/exports.js';
 import { analyzeWith, findingsOf, loadFixture } from '../helpers/fixtures.js';
 import type { PassCase } from '../helpers/pass-case.js';
 import { passFindings } from '../helpers/pass-case.js';
@@ -113,5 +115,42 @@ describe('usage-pinned-by-cache', () => {
     const [indexer] = findingsOf(r, PASS, INDEXER);
     expect(shipper.evidence.refaultShareOfCachePerMin).toBeLessThan(0.01);
     expect(indexer.evidence.refaultShareOfCachePerMin).toBeGreaterThan(10);
+  });
+
+  it('puts side by side only figures of one sample, which add up (three real scrapes)', async () => {
+    const scrapes = ['scrape-1700000150.prom', 'scrape-1700000165.prom', 'scrape-1700000195.prom'];
+    const r = analyzeWith(await Promise.all(scrapes.map((f) => loadExport(f))));
+    const [f] = findingsOf(r, PASS, 'shop/report-5c8b/reader');
+    const e = f.evidence;
+    // The median sample by usage is the 165 s scrape: usage 1016 MiB, working set 303 MiB, by hand.
+    expect(e.usageShare).toBeCloseTo(e.usageBytes / e.limitBytes, 12);
+    expect(e.workingSetShare).toBeCloseTo(e.workingSetBytes / e.limitBytes, 12);
+    expect(e.usageBytes).toBe(1_065_353_216);
+    expect(e.workingSetBytes).toBe(317_718_528);
+    expect(e.limitBytes).toBe(1_073_741_824);
+    expect(e.at).toBe(1_700_000_165_217);
+    expect(e.inactiveFileBytes).toBe(e.usageBytes - e.workingSetBytes);
+    // The stretch's range holds the sample's share: 98.8 % (150 s) to 99.6 % (195 s).
+    expect(e.usageShareMin).toBeCloseTo(1_061_158_912 / e.limitBytes, 12);
+    expect(e.usageShareMax).toBeCloseTo(1_069_547_520 / e.limitBytes, 12);
+    // The sentence: usage = working set + the rest, each figure the evidence's.
+    const m = f.message.match(
+      /usage was (\S+ \S+) \((\S+ %)\) and the working set (\S+ \S+) \((\S+ %)\): the other (\S+ \S+) is inactive file cache/,
+    );
+    expect(m).not.toBeNull();
+    const [, usage, usagePct, ws, wsPct, rest] = m!;
+    expect([usage, usagePct, ws, wsPct, rest]).toEqual([
+      formatBytes(e.usageBytes),
+      formatPercent(e.usageShare),
+      formatBytes(e.workingSetBytes),
+      formatPercent(e.workingSetShare),
+      formatBytes(e.inactiveFileBytes),
+    ]);
+    expect([usage, ws, rest]).toEqual(['1016 MiB', '303 MiB', '713 MiB']);
+    expect(f.message).toContain('Usage sat at 98.8 % to 99.6 % of the 1 GiB limit');
+    // container_memory_cache (733 MiB) includes active file pages, which are in the working set:
+    // named as all the file cache, never as the rest.
+    expect(e.cacheBytes).toBe(768_606_208);
+    expect(f.message).toContain('file cache in all 733 MiB');
   });
 });
