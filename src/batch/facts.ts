@@ -49,6 +49,7 @@ export function factsOf(ds: Dataset, model: MemModel, file: { size: number; mtim
     if (t[i] > end) end = t[i];
   }
   const snapshots = ds.input.details.snapshots;
+  const variant = ds.input.details.variant;
   return {
     path: ds.input.path,
     format: ds.input.format,
@@ -59,6 +60,7 @@ export function factsOf(ds: Dataset, model: MemModel, file: { size: number; mtim
     start: Number.isFinite(start) ? start : null,
     end: Number.isFinite(end) ? end : null,
     snapshots: ds.kind === 'cgroup' && typeof snapshots === 'number' ? snapshots : null,
+    ...(ds.kind === 'metrics' ? { variant: typeof variant === 'string' ? variant : null } : {}),
     size: file.size,
     mtimeMs: file.mtimeMs,
   };

@@ -14,6 +14,13 @@ export const SERIES_MAX_GAP_MS = 30 * 60_000;
  */
 export const EXPORT_MARGIN_MS = 30 * 60_000;
 
+/**
+ * An export whose samples span more than this is a range (a `promtool tsdb dump`), not one scrape:
+ * the samples of one scrape differ only by cAdvisor's stats times and kube-state-metrics' own
+ * scrape, seconds to a minute apart.
+ */
+export const SNAPSHOT_MAX_SPAN_MS = 5 * 60_000;
+
 const SNAPSHOT_NAME = /^(.*?)memory-\d{10}(?!\d)/;
 
 /**
@@ -27,10 +34,16 @@ const SNAPSHOT_NAME = /^(.*?)memory-\d{10}(?!\d)/;
  * 2. A metrics export and a capture of the same node: the export has series labelled with a node
  *    the capture names, and the capture's time range overlaps the export's (widened by
  *    EXPORT_MARGIN_MS).
+ * 3. An export series split over snapshot files: exposition scrapes (`scrape-<unixseconds>.prom`)
+ *    or prom2csv instants, each one moment (see snapshotSeries). Two snapshots of the same kind
+ *    join when they hold a container in common (runtime ID or namespace/pod/container: a restart
+ *    changes the ID, and showing it is what the series is for), name the same node or both none,
+ *    and are at most SERIES_MAX_GAP_MS apart.
  *
  * Groups are the connected components of these links, so a series of snapshots and the export of
- * its node end up together. Nothing else joins: two multi-snapshot captures of one node, or two
- * exports, are usually different incidents, and each keeps its own report.
+ * its node end up together. Nothing else joins: two multi-snapshot captures of one node, two range
+ * exports, or a scrape and a prom2csv file of the same moment, are different incidents or the same
+ * samples twice, and each keeps its own report.
  *
  * Returns the groups with members sorted by path, groups sorted by their first path.
  */
@@ -73,6 +86,23 @@ export function groupInputs(facts: readonly InputFacts[]): InputFacts[][] {
       if (sharesContainers(x, f)) uf.union(e, c);
     }
   }
+  // 3. Export snapshots. Sorted by time, each is compared with the later ones that start within
+  // the gap; pairs already in one group skip the container comparison.
+  const snaps = facts
+    .map((_, i) => i)
+    .filter((i) => snapshotSeries(facts[i]) !== null)
+    .sort((a, b) => facts[a].start! - facts[b].start! || byText(facts[a].path, facts[b].path));
+  const held = new Map(snaps.map((i) => [i, containerKeys(facts[i])]));
+  for (let a = 0; a < snaps.length; a++) {
+    const x = facts[snaps[a]];
+    for (let b = a + 1; b < snaps.length; b++) {
+      const y = facts[snaps[b]];
+      if (y.start! - x.end! > SERIES_MAX_GAP_MS) break;
+      if (uf.find(snaps[a]) === uf.find(snaps[b])) continue;
+      if (snapshotSeries(x) !== snapshotSeries(y) || !sameNodes(x, y)) continue;
+      if (intersects(held.get(snaps[a])!, held.get(snaps[b])!)) uf.union(snaps[a], snaps[b]);
+    }
+  }
   return components(
     uf,
     facts.map((_, i) => i),
@@ -85,10 +115,44 @@ export function groupInputs(facts: readonly InputFacts[]): InputFacts[][] {
  * A single snapshot named like a part of a series (memory-<unixseconds>): its report alone is
  * unlikely to be the one kept, so the survey does not render it (a series of a hundred files would
  * render a hundred reports). One-snapshot captures named otherwise (one per node of a cluster,
- * say) usually stand alone, and are rendered as they are surveyed.
+ * say) usually stand alone, and are rendered as they are surveyed. Export snapshots (scrapes,
+ * prom2csv instants) are single moments whatever their name, and are never rendered alone here.
  */
 export function mayJoinSeries(f: InputFacts): boolean {
-  return isSingleSnapshot(f) && nameKey(f.path) !== null;
+  return (isSingleSnapshot(f) && nameKey(f.path) !== null) || snapshotSeries(f) !== null;
+}
+
+/**
+ * The kind of series an export snapshot belongs to: 'prometheus-exposition' for a scrape of
+ * /metrics (docs/exports.md: several snapshots together form a series), 'prom2csv' for a prom2csv
+ * instant file; null for any other input, and for an exposition file that spans more than
+ * SNAPSHOT_MAX_SPAN_MS (a tsdb dump is a range of its own).
+ */
+export function snapshotSeries(f: InputFacts): string | null {
+  if (f.kind !== 'metrics' || !hasTimes(f) || f.end! - f.start! > SNAPSHOT_MAX_SPAN_MS) return null;
+  if (f.format === 'prometheus-exposition') return f.format;
+  if (f.format === 'prometheus-csv' && f.variant?.startsWith('prom2csv')) return 'prom2csv';
+  return null;
+}
+
+/** Both name the same node (any in common), or neither names one. */
+function sameNodes(a: InputFacts, b: InputFacts): boolean {
+  if (!a.nodes.length || !b.nodes.length) return !a.nodes.length && !b.nodes.length;
+  const set = new Set(a.nodes);
+  return b.nodes.some((n) => set.has(n));
+}
+
+function containerKeys(f: InputFacts): Set<string> {
+  return new Set([
+    ...(f.containerIds ?? []).map((id) => `id\0${id}`),
+    ...(f.containerNames ?? []).map((n) => `name\0${n}`),
+  ]);
+}
+
+function intersects(a: Set<string>, b: Set<string>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const v of small) if (large.has(v)) return true;
+  return false;
 }
 
 /**

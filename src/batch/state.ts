@@ -88,6 +88,8 @@ export function isFresh(row: BatchRow, out: string, stamps: Map<string, FileStam
   for (const f of row.inputs) {
     const now = stamps.get(f.path);
     if (!now || isUnread(f) || now.size !== f.size || now.mtimeMs >= made) return false;
+    // Surveyed by a memlens that did not record the export's variant: its grouping may be stale.
+    if (f.kind === 'metrics' && f.variant === undefined) return false;
   }
   return row.stats.files.every((file) => existsSync(join(out, row.name, file)));
 }

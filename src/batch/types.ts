@@ -26,6 +26,12 @@ export interface InputFacts {
   end: number | null;
   /** Snapshots in a capture (null for exports). */
   snapshots: number | null;
+  /**
+   * Exports: the importer's variant of the format (`details.variant`, e.g. 'prom2csv
+   * (id,timestamp,value,labels)'), null when it names none. Absent for captures, and in the facts
+   * of runs that did not record it (those inputs are surveyed again).
+   */
+  variant?: string | null;
   /** Size in bytes and modification time of the input when it was surveyed (freshness checks). */
   size: number;
   mtimeMs: number;

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeDatasets } from '../../src/analyze.js';
 import { factsOf } from '../../src/batch/facts.js';
-import { EXPORT_MARGIN_MS, groupInputs, nameKey, SERIES_MAX_GAP_MS } from '../../src/batch/group.js';
+import {
+  EXPORT_MARGIN_MS,
+  groupInputs,
+  mayJoinSeries,
+  nameKey,
+  SERIES_MAX_GAP_MS,
+  SNAPSHOT_MAX_SPAN_MS,
+  snapshotSeries,
+} from '../../src/batch/group.js';
 import type { InputFacts } from '../../src/batch/types.js';
-import { loadFixture } from '../helpers/fixtures.js';
+import { fixture, loadFixture } from '../helpers/fixtures.js';
 
 const T0 = Date.parse('2026-11-27T19:00:00Z');
 const MIN = 60_000;
@@ -226,5 +234,135 @@ describe('grouping real inputs', () => {
     expect(paths(groupInputs([exported, source, shifted]))).toEqual(
       [[exported.path, source.path].sort(), [shifted.path]].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     );
+  });
+});
+
+const PROM2CSV = 'prom2csv (id,timestamp,value,labels)';
+
+function snapshot(path: string, at: number, names: string[], extra: Partial<InputFacts> = {}): InputFacts {
+  const prom2csv = path.endsWith('.csv');
+  return {
+    path,
+    format: prom2csv ? 'prometheus-csv' : 'prometheus-exposition',
+    kind: 'metrics',
+    nodes: prom2csv ? ['node-a'] : [],
+    containerIds: [],
+    containerNames: names,
+    start: at,
+    end: at,
+    snapshots: null,
+    variant: prom2csv ? PROM2CSV : 'Prometheus text',
+    size: 1000,
+    mtimeMs: 0,
+    ...extra,
+  };
+}
+
+describe('export snapshots', () => {
+  const api = 'shop/checkout/api';
+  const reader = 'shop/report/reader';
+
+  it('joins scrapes that share a container into one series, and prom2csv instants into another', () => {
+    const facts = [
+      snapshot('x/scrape-3.prom', T0 + 2 * MIN, [reader]),
+      snapshot('x/scrape-1.prom', T0, [api, reader]),
+      snapshot('x/scrape-2.prom', T0 + MIN, [api]),
+      snapshot('x/prom2csv-2.csv', T0 + MIN, [api]),
+      snapshot('x/prom2csv-1.csv', T0, [api, reader]),
+      // A query_range answer of the same node and time: two exports never join.
+      { ...exportOf('x/range.json', T0, T0 + 5 * MIN, ['node-a']), containerNames: [api, reader] },
+    ];
+    expect(paths(groupInputs(facts))).toEqual([
+      ['x/prom2csv-1.csv', 'x/prom2csv-2.csv'],
+      ['x/range.json'],
+      ['x/scrape-1.prom', 'x/scrape-2.prom', 'x/scrape-3.prom'],
+    ]);
+    expect(paths(groupInputs([...facts].reverse()))).toEqual(paths(groupInputs(facts)));
+  });
+
+  it('joins on a runtime ID or a name: a container that restarted between scrapes keeps its name', () => {
+    const a = snapshot('a.prom', T0, [], { containerIds: ['old'], containerNames: [api] });
+    const b = snapshot('b.prom', T0 + MIN, [], { containerIds: ['new'], containerNames: [api] });
+    const c = snapshot('c.prom', T0 + MIN, [], { containerIds: ['old'], containerNames: [] });
+    expect(groupInputs([a, b])).toHaveLength(1);
+    expect(groupInputs([a, c])).toHaveLength(1);
+  });
+
+  it('keeps apart snapshots with no container in common, of other nodes, far apart, or of two formats', () => {
+    expect(groupInputs([snapshot('a.prom', T0, [api]), snapshot('b.prom', T0 + MIN, [reader])])).toHaveLength(
+      2,
+    );
+    expect(groupInputs([snapshot('a.prom', T0, []), snapshot('b.prom', T0 + MIN, [])])).toHaveLength(2);
+    expect(
+      groupInputs([
+        snapshot('a.csv', T0, [api]),
+        snapshot('b.csv', T0 + MIN, [api], { nodes: ['node-b'] }),
+        snapshot('c.csv', T0 + 2 * MIN, [api], { nodes: [] }),
+      ]),
+    ).toHaveLength(3);
+    expect(
+      paths(
+        groupInputs([
+          snapshot('a.prom', T0, [api]),
+          snapshot('b.prom', T0 + MIN, [api]),
+          snapshot('c.prom', T0 + MIN + SERIES_MAX_GAP_MS + 1, [api]),
+        ]),
+      ),
+    ).toEqual([['a.prom', 'b.prom'], ['c.prom']]);
+    // The same moments seen by two tools would be the same samples twice.
+    expect(
+      groupInputs([snapshot('a.prom', T0, [api]), snapshot('a.csv', T0, [api], { nodes: [] })]),
+    ).toHaveLength(2);
+  });
+
+  it('takes only single moments: not a tsdb dump spanning hours, not other CSV variants, not an old run’s facts', () => {
+    expect(snapshotSeries(snapshot('a.prom', T0, [api]))).toBe('prometheus-exposition');
+    expect(snapshotSeries(snapshot('a.csv', T0, [api]))).toBe('prom2csv');
+    const dump = snapshot('dump.prom', T0, [api], { end: T0 + SNAPSHOT_MAX_SPAN_MS + 1 });
+    expect(snapshotSeries(dump)).toBeNull();
+    expect(groupInputs([dump, snapshot('b.prom', T0 + MIN, [api])])).toHaveLength(2);
+    expect(
+      snapshotSeries(snapshot('q.csv', T0, [api], { variant: 'query_csv.py (name,timestamp,value,labels)' })),
+    ).toBeNull();
+    expect(snapshotSeries(snapshot('q.csv', T0, [api], { variant: undefined }))).toBeNull();
+    expect(snapshotSeries(capture('x/memory-1764270348.tgz', T0))).toBeNull();
+    // Snapshots are not rendered alone during the survey: their report is the series'.
+    expect(mayJoinSeries(snapshot('a.prom', T0, [api]))).toBe(true);
+    expect(mayJoinSeries(dump)).toBe(false);
+  });
+
+  it('reads the facts of the real scrape and prom2csv fixtures, and groups them by kind', async () => {
+    const { loadInput } = await import('../../src/import/open.js');
+    const { DEFAULT_READ_LIMITS } = await import('../../src/source/types.js');
+    const facts = await Promise.all(
+      [
+        'scrape-1700000150.prom',
+        'scrape-1700000165.prom',
+        'scrape-1700000195.prom',
+        'prom2csv-1700000150.csv',
+        'prom2csv-1700000300.csv',
+        'prometheus-query-range.json',
+      ].map(async (n) => {
+        const ds = await loadInput(
+          { path: fixture(`exports/${n}`) },
+          { limits: DEFAULT_READ_LIMITS, now: 0 },
+        );
+        return factsOf(ds, analyzeDatasets([ds]).model, { size: 1, mtimeMs: 0 });
+      }),
+    );
+    expect(facts.map((f) => [f.format, f.variant, snapshotSeries(f)])).toEqual([
+      ['prometheus-exposition', 'Prometheus text', 'prometheus-exposition'],
+      ['prometheus-exposition', 'Prometheus text', 'prometheus-exposition'],
+      ['prometheus-exposition', 'Prometheus text', 'prometheus-exposition'],
+      ['prometheus-csv', PROM2CSV, 'prom2csv'],
+      ['prometheus-csv', PROM2CSV, 'prom2csv'],
+      ['prometheus-json', 'query_range envelope', null],
+    ]);
+    const name = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+    expect(groupInputs(facts).map((g) => g.map((f) => name(f.path)))).toEqual([
+      ['prom2csv-1700000150.csv', 'prom2csv-1700000300.csv'],
+      ['prometheus-query-range.json'],
+      ['scrape-1700000150.prom', 'scrape-1700000165.prom', 'scrape-1700000195.prom'],
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fingerprint, isFresh, stampOf } from '../../src/batch/state.js';
-import type { BatchRow } from '../../src/batch/types.js';
+import type { BatchRow, InputFacts } from '../../src/batch/types.js';
 import { scratch } from '../helpers/fixtures.js';
 
 const s = scratch();
@@ -89,5 +89,16 @@ describe('isFresh', () => {
     r.stats!.files.push('findings.json');
     expect(isFresh(r, out, stamps)).toBe(false);
     expect(isFresh({ ...row('2026-11-27T19:00:01Z'), status: 'failed' }, out, stamps)).toBe(false);
+  });
+  it('fails for an export surveyed before its variant was recorded (its snapshot grouping may be stale)', () => {
+    const r = row('2026-11-27T19:00:01Z');
+    const f: InputFacts = {
+      ...(r.inputs[0] as InputFacts),
+      format: 'prometheus-exposition',
+      kind: 'metrics',
+      snapshots: null,
+    };
+    expect(isFresh({ ...r, inputs: [f] }, out, stamps)).toBe(false);
+    expect(isFresh({ ...r, inputs: [{ ...f, variant: 'Prometheus text' }] }, out, stamps)).toBe(true);
   });
 });

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultBatchOut } from '../../src/cli/batch.js';
 import { HEALTHY, mixedBatch } from '../batch/helpers.js';
 import { cli } from '../helpers/cli.js';
-import { scratch } from '../helpers/fixtures.js';
+import { fixture, scratch } from '../helpers/fixtures.js';
 
 const s = scratch('memlens-cli-batch-');
 afterAll(() => s.done());
@@ -129,6 +129,64 @@ describe('memlens batch', () => {
       expect(r.stderr.split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(msg);
     }
+  });
+
+  it('puts scrape snapshots of one node into one report, likewise prom2csv instants; a range export keeps its own', async () => {
+    const exports = join(s.dir, 'exports');
+    mkdirSync(exports);
+    const names = [
+      'scrape-1700000150.prom',
+      'scrape-1700000165.prom',
+      'scrape-1700000195.prom',
+      'prom2csv-1700000150.csv',
+      'prom2csv-1700000300.csv',
+      'prometheus-query-range.json',
+    ];
+    for (const n of names) copyFileSync(fixture(`exports/${n}`), join(exports, n));
+    const out = join(s.dir, 'r-snapshots');
+    const r = await cli('batch', exports, '-q', '--out', out);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(json.totals).toMatchObject({ inputs: 6, reports: 3, groups: 2, failed: 0 });
+    const rows = Object.fromEntries(
+      json.rows.map((row: { name: string; inputs: { path: string }[] }) => [
+        row.name,
+        row.inputs.map((f) => f.path.slice(exports.length + 1)),
+      ]),
+    );
+    expect(rows).toEqual({
+      'scrape-1700000150': names.slice(0, 3),
+      'prom2csv-1700000150': names.slice(3, 5),
+      'prometheus-query-range': [names[5]],
+    });
+    type Finding = { code: string; severity: string; container: string };
+    const findings = (name: string): Finding[] =>
+      JSON.parse(readFileSync(join(out, name, 'findings.json'), 'utf8')).findings;
+    // Alone, no scrape shows both: the series shows the api at its limit, then a new container ID.
+    const api = 'shop/checkout-7d9c/api';
+    expect(findings('scrape-1700000150')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'working-set-near-limit/at-limit', container: api }),
+        expect.objectContaining({ code: 'oom-kill/killed', severity: 'warning', container: api }),
+      ]),
+    );
+    expect(findings('prom2csv-1700000150')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'oom-kill/killed', container: api })]),
+    );
+    // No report per snapshot is left behind.
+    expect(readdirSync(out).sort()).toEqual([
+      'index.html',
+      'prom2csv-1700000150',
+      'prometheus-query-range',
+      'scrape-1700000150',
+      'summary.csv',
+      'summary.json',
+    ]);
+    // A re-run finds the groups up to date.
+    const again = await cli('batch', exports, '--out', out);
+    expect(again.stdout).toMatch(
+      /6 inputs → 3 reports \(2 groups of inputs that belong together\), 0 failed, 3 up to date/,
+    );
   });
 
   it('names its default output folder after the inputs, without a time, so re-runs find it', () => {
