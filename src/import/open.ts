@@ -15,6 +15,7 @@ import type { ReadLimits } from '../source/types.js';
 import { DEFAULT_READ_LIMITS } from '../source/types.js';
 import { oneLine } from '../util/one-line.js';
 import { IMPORTERS } from './importers.js';
+import { UNNAMED_FIELD } from './metrics/collector.js';
 import type { ImportContext, Importer, OpenedInput, Probe } from './registry.js';
 import { unknownFormat } from './sniff.js';
 import type { Dataset } from './types.js';
@@ -264,6 +265,21 @@ async function importInput(ref: InputRef, ctx: ImportContext): Promise<Dataset> 
   // it is an input error (a batch lists it with the reason), naming what was wrong with it.
   if (ds.kind === 'metrics' && ds.table.length === 0)
     throw new InputError(ref.path, noSamplesReason(ds, importer.title));
+  // Samples, but under names that say neither metric nor container (a Grafana legend {{pod}}):
+  // "no containers found" with exit 0 would hide why.
+  if (ds.kind === 'metrics' && ds.table.fields.every((f) => f === UNNAMED_FIELD)) {
+    const names = [...new Set(ds.table.series.map((n) => n.replace(/ #\d+$/, '')))];
+    throw new InputError(
+      ref.path,
+      `holds no series memlens can analyse: its ${ds.table.series.length} series name${ds.table.series.length > 1 ? 's' : ''} (${names
+        .slice(0, 3)
+        .map((n) => JSON.stringify(n.slice(0, 60)))
+        .join(
+          ', ',
+        )}${names.length > 3 ? ', …' : ''}) ${ds.table.series.length > 1 ? 'carry' : 'carries'} no metric name or labels, as a custom legend such as {{pod}} writes them. ` +
+        'Download the panel again with the legend left empty (Verbose), so the names read metric{labels}',
+    );
+  }
   return ds;
 }
 

@@ -52,7 +52,19 @@ describe('analyze on every export fixture', () => {
       ).toBe(true);
   });
 
-  it.each(files)(
+  // A Grafana legend {{pod}} names no metric and no container: refused, saying how to export names.
+  const REFUSED: Record<string, RegExp> = {
+    'grafana-11-excel-legend-pod.csv': /holds no series memlens can analyse: .*legend left empty \(Verbose\)/,
+  };
+
+  it.each(Object.keys(REFUSED))('%s: refused in one line that says why, exit 2', async (f) => {
+    const r = await cli('analyze', fixture(f), '--out', mkdtempSync(join(tmpdir(), 'memlens-each-')));
+    expect(r.code).toBe(2);
+    expect(r.stderrLines).toHaveLength(1);
+    expect(r.stderr).toMatch(REFUSED[f]);
+  });
+
+  it.each(files.filter((f) => !REFUSED[f]))(
     '%s: imported as its format, the incident’s containers only, every output written',
     async (f) => {
       const { doc, dir } = await analyze([f], EXTRA[f]);

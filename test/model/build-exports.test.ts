@@ -4,6 +4,7 @@ import { analyzeDatasets } from '../../src/analyze.js';
 import { buildModel } from '../../src/model/build.js';
 import { seriesOf } from '../../src/model/model.js';
 import { load, loadFixture, loadText, MI, T0 } from '../helpers/exports.js';
+import type { SeriesSpec } from '../helpers/metrics-dataset.js';
 import { metricsDataset } from '../helpers/metrics-dataset.js';
 
 const L = { namespace: 'shop', pod: 'p', container: 'app' };
@@ -285,7 +286,7 @@ describe('buildModel with two limits for one container', () => {
       labels: { ...L, resource: 'memory' },
       points: steps(3, () => 800 * MI),
     };
-    const limitOf = (...series: (typeof cadvisor)[]) => {
+    const limitOf = (...series: SeriesSpec[]) => {
       const model = buildModel(series.map((s, i) => metricsDataset(`${i}.json`, [s])));
       const [app] = model.entities.filter((e) => e.role === 'container');
       return Array.from(seriesOf(model, app).col('limit')!).map((v) => v / MI);

@@ -46,23 +46,10 @@ describe('grafana-csv', () => {
     expect(utc.input.warnings.join('\n')).toMatch(/no time zone .* read as UTC\. Pass --tz/);
   });
 
-  it('keeps repeated legend headers apart as opaque series, never as containers', async () => {
-    const ds = await loadFixture('grafana-11-excel-legend-pod.csv');
-    expect(ds.input.details.excelSepLine).toBe(true);
-    // In the order their first values were read (a column's series is made then).
-    expect([...ds.table.series].sort()).toEqual([
-      'checkout-7d9c',
-      'checkout-7d9c #2',
-      'checkout-7d9c #3',
-      'report-5c8b',
-      'report-5c8b #2',
-      'report-5c8b #3',
-    ]);
-    expect(ds.hints.every((h) => h.labels === undefined)).toBe(true);
-    const w = ds.input.warnings.join('\n');
-    expect(w).toMatch(/repeated column headers \("checkout-7d9c", "report-5c8b"\)/);
-    expect(w).toMatch(/carry no metric name or labels; .*\(Verbose\)/);
-    expect(w).toMatch(/names without labels were kept apart as "name #2"/);
+  it('refuses a download whose every series name is a custom legend, saying how to export names', async () => {
+    await expect(loadFixture('grafana-11-excel-legend-pod.csv')).rejects.toThrow(
+      /grafana-11-excel-legend-pod\.csv: holds no series memlens can analyse: its 6 series names \("checkout-7d9c", "report-5c8b"\) carry no metric name or labels, as a custom legend such as \{\{pod\}\} writes them\. Download the panel again with the legend left empty \(Verbose\)/,
+    );
   });
 
   it('reads legacy Export CSV (Grafana 6): series as rows with null gaps and offsets, and as columns', async () => {
@@ -138,10 +125,10 @@ describe('grafana-csv', () => {
     );
     expect(ds.input.format).toBe('prometheus-csv');
     expect(samples(ds, 'container_memory_rss', {})).toEqual([[T0, 1]]);
-    // a single series whose legend is "Value" has no name to read: kept, not analysed
-    const single = await loadText('"Time","Value"\r\n1700000000000,5', {}, 'v.csv');
-    expect(single.hints).toEqual([{}]);
-    expect(single.input.warnings.join()).toMatch(/no metric name or labels/);
+    // a single series whose legend is "Value" has no name to read: refused, saying why
+    await expect(loadText('"Time","Value"\r\n1700000000000,5', {}, 'v.csv')).rejects.toThrow(
+      /v\.csv: holds no series memlens can analyse: its 1 series name \("Value"\) carries no metric name or labels/,
+    );
   });
 });
 
@@ -153,32 +140,30 @@ describe('grafana-csv: headers and cells Grafana writes for unnamed and repeated
 
   it('reads "Time","Value","Value" (series without names, grafana#24600) as columns, raw or formatted', async () => {
     const raw = await loadText(
-      '"Time","Value","Value","Value"\r\n1700000000000,1,2,3\r\n1700000015000,2,3,4',
+      `"Time","Value","Value","Value",${named(WS)}\r\n1700000000000,1,2,3,4\r\n1700000015000,2,3,4,5`,
       {},
       'values.csv',
     );
     expect(raw.input.format).toBe('grafana-csv');
-    expect(raw.input.details.samples).toBe(6);
-    expect(raw.hints).toHaveLength(3);
-    // One unnamed series with units ("Formatted data"): a Grafana download, not a long CSV.
-    const one = await loadText(
-      '"Time","Value"\r\n2023-11-14 22:13:20,118 MiB\r\n2023-11-14 22:13:35,119 MiB',
-      {},
-      'one.csv',
+    expect(raw.input.details.samples).toBe(8);
+    expect(opaque(raw).slice(0, 3)).toEqual(['Value', 'Value #2', 'Value #3']);
+    // One unnamed series with units ("Formatted data"): read as Grafana's (not refused as a long
+    // CSV whose value "118 MiB" is no number), and refused for naming nothing.
+    await expect(
+      loadText('"Time","Value"\r\n2023-11-14 22:13:20,118 MiB\r\n2023-11-14 22:13:35,119 MiB', {}, 'one.csv'),
+    ).rejects.toThrow(
+      /one\.csv: holds no series memlens can analyse: its 1 series name \("Value"\) carries no metric name/,
     );
-    expect(one.input.format).toBe('grafana-csv');
-    expect(one.input.details).toMatchObject({ samples: 2, badInput: 0, lossy: true });
-    expect(opaque(raw)).toEqual(['Value', 'Value #2', 'Value #3']);
   });
 
   it('keeps a bare metric name repeated over several columns (legend {{__name__}}) as separate series', async () => {
     const ds = await loadText(
-      `"Time","${WS}","${WS}"\r\n1700000000000,100,200\r\n1700000015000,110,210`,
+      `"Time","${WS}","${WS}",${named(LIMIT)}\r\n1700000000000,100,200,300\r\n1700000015000,110,210,300`,
       {},
       'bare.csv',
     );
-    expect(ds.input.details).toMatchObject({ samples: 4, duplicates: 0 });
-    expect(opaque(ds)).toEqual([WS, `${WS} #2`]);
+    expect(ds.input.details).toMatchObject({ samples: 6, duplicates: 0 });
+    expect(opaque(ds).slice(0, 2)).toEqual([WS, `${WS} #2`]);
   });
 
   it('reads the hour a DST change repeats in --tz as Grafana wrote it, in time order', async () => {
