@@ -562,10 +562,12 @@ export const NARRATIVE = {
     `${e.key} (${e.unlimited ? 'no limit' : e.limitBytes !== undefined ? `limit ${b(e.limitBytes)}` : 'limit unknown'}), observed ${e.from} – ${e.to} (${formatDuration(e.spanMs)}):`,
   noSamples: (key: string) =>
     `${key}: no sample of it could be used (the input's warnings say why), so there is nothing to judge.`,
-  quiet: (e: { peakWorkingSetBytes?: number; limitBytes?: number }) =>
+  quiet: (e: { peakWorkingSetBytes?: number; limitBytes?: number; unlimited?: boolean }) =>
     e.peakWorkingSetBytes === undefined
       ? 'nothing to act on in what the data holds, but its working set is not in it (nor usage and inactive file to derive it from), so its headroom cannot be judged; include container_memory_working_set_bytes in the export.'
-      : `nothing to act on; the working set peaked at ${b(e.peakWorkingSetBytes)}${limitPart(e.peakWorkingSetBytes, e.limitBytes)}.`,
+      : e.limitBytes === undefined && !e.unlimited
+        ? `nothing to act on in what the data holds; the working set peaked at ${b(e.peakWorkingSetBytes)}, but its limit is not in the data, so its headroom cannot be judged; include container_spec_memory_limit_bytes (or kube_pod_container_resource_limits) in the export.`
+        : `nothing to act on; the working set peaked at ${b(e.peakWorkingSetBytes)}${limitPart(e.peakWorkingSetBytes, e.limitBytes)}.`,
   at: (when: string, clause: string) => `At ${when} it ${clause}.`,
   between: (from: string, to: string, clause: string) => `From ${from} to ${to} it ${clause}.`,
   untimed: (clause: string) => `It ${clause}.`,
@@ -579,7 +581,9 @@ export const NARRATIVE = {
   }) => {
     switch (e.change) {
       case 'set':
-        return `Recommended limit: ${b(e.recommendedBytes)} (it has none; ${e.basis}).`;
+        return e.unlimited
+          ? `Recommended limit: ${b(e.recommendedBytes)} (it has none; ${e.basis}).`
+          : `Recommended limit: ${b(e.recommendedBytes)} (its limit is not in this data; ${e.basis}).`;
       case 'keep':
         return `Recommended limit: ${b(e.recommendedBytes)}; the current ${b(e.limitBytes)} is close enough (${e.basis}).`;
       case 'hold':

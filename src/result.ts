@@ -4,6 +4,7 @@ import { findingText } from './messages.js';
 import type { Entity, MemModel } from './model/model.js';
 import { seriesOf } from './model/model.js';
 import { PASSES } from './passes/index.js';
+import oomKill from './passes/oom-kill.js';
 import type { PassStatus } from './passes/runner.js';
 import type { ContainerSeverity, FindingDraft, Severity } from './passes/types.js';
 import { SEVERITY_RANK } from './passes/types.js';
@@ -12,6 +13,9 @@ import { iso } from './util/time.js';
 import { narrativeOf } from './verdict/narrative.js';
 import type { Recommendation, RecommendOptions } from './verdict/recommend.js';
 import { RECOMMEND_DEFAULTS, recommendLimit } from './verdict/recommend.js';
+
+/** Columns that count kills (the oom-kill pass's): without one, a container's kills are unknown. */
+const KILL_SOURCES = oomKill.requiresAny ?? [];
 
 export const SCHEMA = 'memlens/findings@1';
 
@@ -31,7 +35,14 @@ export interface ContainerSummary {
   /** Last known finite limit; null when unlimited or unknown (see `unlimited`). */
   limitBytes: number | null;
   unlimited: boolean;
-  oomKills: number;
+  /**
+   * OOM kills every source agreed on (cgroup counter, kernel log, Kubernetes); null when the data
+   * holds no kill counter or termination reason for it (a Grafana CSV of memory series): unknown,
+   * not none.
+   */
+  oomKills: number | null;
+  /** Kills only a weak source suggests: cAdvisor's counter alone, or a restart at the limit. */
+  possibleOomKills: number;
   peak: Peaks;
   /** Share of usage that was inactive file cache at the moment of peak usage (null if unknown). */
   cacheShareAtPeak: number | null;
@@ -128,6 +139,7 @@ export function summarize(
     let severity: ContainerSeverity = 'ok';
     // Kills from every source the oom-kill pass found (kernel log, Kubernetes…), not only the counter.
     let kills = 0;
+    let possible = 0;
     let thrashing = false;
     // The verdict: the most severe finding, and among equals the pass first in report order
     // (an OOM kill before the working set that led to it).
@@ -143,7 +155,10 @@ export function summarize(
     const verdict = verdictOf?.title ?? null;
     for (const f of own) {
       if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[severity]) severity = f.severity;
-      if (f.pass === 'oom-kill' && f.severity === 'critical') kills += f.evidence.kills ?? 0;
+      if (f.pass === 'oom-kill') {
+        if (f.severity === 'critical') kills += f.evidence.kills ?? 0;
+        else possible += f.evidence.kills ?? 0;
+      }
       if (f.code === 'usage-pinned-by-cache/thrashing') thrashing = true;
     }
     const recommendation = recommendLimit(s, { oomKilled: kills > 0, thrashing }, recommend) ?? null;
@@ -160,7 +175,10 @@ export function summarize(
       entity: e,
       limitBytes: Number.isFinite(limit) ? limit : null,
       unlimited: limit === Number.POSITIVE_INFINITY,
-      oomKills: Math.max(Number.isNaN(counted) ? 0 : counted, kills),
+      oomKills: KILL_SOURCES.some((c) => e.provenance[c] !== undefined)
+        ? Math.max(Number.isNaN(counted) ? 0 : counted, kills)
+        : null,
+      possibleOomKills: possible,
       peak: {
         usageBytes: peak('usage'),
         workingSetBytes: peakWs,
@@ -235,6 +253,7 @@ export function toFindingsJson(r: AnalysisResult) {
       limitBytes: c.limitBytes,
       unlimited: c.unlimited,
       oomKills: c.oomKills,
+      possibleOomKills: c.possibleOomKills,
       peak: c.peak,
       recommendedLimitBytes: c.recommendedLimitBytes,
       severity: c.severity,

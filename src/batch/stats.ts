@@ -16,7 +16,7 @@ export function statsOf(r: AnalysisResult, files: string[]): ReportStats {
   for (const c of r.containers) {
     by[c.severity]++;
     if (SEVERITY_RANK[c.severity] > SEVERITY_RANK[worst]) worst = c.severity;
-    oomKills += c.oomKills;
+    oomKills += c.oomKills ?? 0;
   }
   // The same one-sentence verdict the report's header shows.
   const verdict = r.findings.length || !r.containers.length ? verdictSentence(r) : null;

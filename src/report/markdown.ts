@@ -2,6 +2,7 @@ import type { AnalysisResult } from '../result.js';
 import { formatBytes, formatPercent } from '../util/bytes.js';
 import { iso } from '../util/time.js';
 import { formatInZone } from './format.js';
+import { killsText } from './kills.js';
 import { verdictSentence } from './verdict.js';
 
 /** Escapes text for a Markdown table cell. */
@@ -45,7 +46,7 @@ export function summaryMarkdown(r: AnalysisResult, opts: { tz?: string } = {}): 
   );
   for (const c of r.containers) {
     lines.push(
-      `| ${cell(c.entity.key)} | ${c.unlimited ? 'none' : formatBytes(c.limitBytes)} | ${formatBytes(c.peak.usageBytes)} | ${formatBytes(c.peak.workingSetBytes)} | ${formatPercent(c.cacheShareAtPeak)} | ${c.oomKills} | ${c.recommendedLimitBytes === null ? '—' : formatBytes(c.recommendedLimitBytes)} | ${c.severity} |`,
+      `| ${cell(c.entity.key)} | ${c.unlimited ? 'none' : formatBytes(c.limitBytes)} | ${formatBytes(c.peak.usageBytes)} | ${formatBytes(c.peak.workingSetBytes)} | ${formatPercent(c.cacheShareAtPeak)} | ${killsText(c)} | ${c.recommendedLimitBytes === null ? '—' : formatBytes(c.recommendedLimitBytes)} | ${c.severity} |`,
     );
   }
   return `${lines.join('\n')}\n`;

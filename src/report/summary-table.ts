@@ -1,6 +1,7 @@
 import type { AnalysisResult } from '../result.js';
 import { formatBytes, formatPercent } from '../util/bytes.js';
 import { textTable } from '../util/table.js';
+import { killsText } from './kills.js';
 
 /** The short per-container table `memlens analyze` prints to stdout. */
 export function summaryTable(r: AnalysisResult): string {
@@ -14,12 +15,14 @@ export function summaryTable(r: AnalysisResult): string {
       formatBytes(c.peak.usageBytes),
       formatBytes(c.peak.workingSetBytes),
       formatPercent(c.cacheShareAtPeak),
-      String(c.oomKills),
+      killsText(c),
       c.verdict
         ? `${c.severity}: ${c.verdict}`
         : c.peak.workingSetBytes == null
           ? 'ok? (no working set in the data)'
-          : 'ok',
+          : c.limitBytes === null && !c.unlimited
+            ? 'ok? (no limit in the data)'
+            : 'ok',
     ]);
   return textTable(
     ['container', 'limit', 'peak usage', 'peak working set', 'cache share', 'OOM kills', 'verdict'],

@@ -44,7 +44,7 @@ function phrase(key: string, cs: ContainerSummary[], f: Finding, r: AnalysisResu
   const k = cs.length;
   switch (key) {
     case 'oom-kill/killed': {
-      const kills = cs.reduce((s, c) => s + c.oomKills, 0);
+      const kills = cs.reduce((s, c) => s + (c.oomKills ?? 0), 0);
       const causes = [...new Set(cs.map((c) => causeOf(c, r)).filter((x) => x !== undefined))];
       const cause = causes.length === 1 ? ` (${causes[0]})` : '';
       return k === 1

@@ -42,6 +42,8 @@ export function parseSnapshotName(name: string): number {
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '?';
   const s = Math.round(ms / 1000);
+  // "within 0s" reads as "at the same instant": say the milliseconds.
+  if (s === 0 && ms > 0) return `${Math.max(1, Math.round(ms))} ms`;
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
   if (m < 60) return s % 60 ? `${m}m ${s % 60}s` : `${m}m`;

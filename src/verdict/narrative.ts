@@ -54,6 +54,7 @@ export function narrativeOf(n: NarrativeInput): string {
       NARRATIVE.quiet({
         peakWorkingSetBytes: n.peakWorkingSetBytes ?? undefined,
         limitBytes: n.limitBytes ?? undefined,
+        unlimited: n.unlimited,
       }),
     );
   for (const f of own) {

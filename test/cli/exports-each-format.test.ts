@@ -28,7 +28,7 @@ const INCIDENT = ['shop/checkout-7d9c/api', 'shop/report-5c8b/reader'];
 
 interface Findings {
   inputs: { format: string }[];
-  containers: { key: string }[];
+  containers: { key: string; oomKills: number | null; possibleOomKills: number }[];
   findings: { code: string; container: string }[];
 }
 
@@ -107,5 +107,17 @@ describe('analyze on every export fixture', () => {
     const { doc: one } = await analyze(['scrape-1700000150.prom']);
     expect(codes(one)).not.toContain('oom-kill/killed shop/checkout-7d9c/api');
     expect(codes(doc)).toEqual(expect.arrayContaining(codes(one)));
+    // The restart right at the limit is a possible kill: counted apart from the kills cAdvisor's
+    // counter (present, and flat) vouches for.
+    expect(codes(doc)).toContain('oom-kill/killed shop/checkout-7d9c/api');
+    expect(doc.containers.find((c) => c.key === INCIDENT[0])).toMatchObject({
+      oomKills: 0,
+      possibleOomKills: 1,
+    });
+  });
+
+  it('says kills are unknown, not zero, when the export holds no kill counter or reason', async () => {
+    const { doc } = await analyze(['grafana-9-single-formatted-bom.csv'], ['--tz', 'Europe/Berlin']);
+    expect(doc.containers.map((c) => [c.key, c.oomKills])).toEqual([[INCIDENT[0], null]]);
   });
 });

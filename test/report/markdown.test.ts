@@ -49,7 +49,9 @@ describe('summary.md', () => {
       expect(row[2]).toBe(formatBytes(c.peak.usageBytes));
       expect(row[3]).toBe(formatBytes(c.peak.workingSetBytes));
       expect(row[4]).toBe(formatPercent(r.containers[i].cacheShareAtPeak));
-      expect(row[5]).toBe(String(c.oomKills));
+      expect(row[5]).toBe(
+        `${c.oomKills ?? '?'}${c.possibleOomKills ? ` (+${c.possibleOomKills} possible)` : ''}`,
+      );
       expect(row[6]).toBe(c.recommendedLimitBytes === null ? '—' : formatBytes(c.recommendedLimitBytes));
       expect(row[7]).toBe(c.severity);
     });

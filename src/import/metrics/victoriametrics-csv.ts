@@ -44,7 +44,8 @@ const importer: Importer = {
       throw new InputError(
         name,
         'looks like a VictoriaMetrics /api/v1/export/csv file without a header (written before v1.140). ' +
-          'Give the format= list it was exported with, e.g. --vm-format __name__,namespace,pod,container,__value__,__timestamp__:unix_s',
+          `Give the format= list it was exported with: its rows have ${head.header.length} fields, so ${head.header.length} names in that order ` +
+          `(first row: ${JSON.stringify(oneRow(head.header))}), e.g. --vm-format __name__,namespace,pod,container,__value__,__timestamp__:unix_s for a 6-field export`,
       );
     const layout = layoutOf(fields, ctx.tz);
     if (!layout)
@@ -88,4 +89,9 @@ function looksHeaderless(cells: string[]): boolean {
   );
   const metric = cells.some((c) => /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(c) && c.includes('_'));
   return time && metric;
+}
+
+function oneRow(cells: string[]): string {
+  const row = cells.join(',');
+  return row.length > 120 ? `${row.slice(0, 120)}…` : row;
 }

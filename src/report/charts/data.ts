@@ -1,6 +1,7 @@
 import type { MetricName, Provenance } from '../../model/metrics.js';
 import { seriesOf } from '../../model/model.js';
 import type { AnalysisResult, ContainerSummary } from '../../result.js';
+import { killsText } from '../kills.js';
 import type { ByteUnit } from './units.js';
 import { byteUnitFor, inUnit } from './units.js';
 
@@ -24,7 +25,8 @@ export interface FleetPoint {
   usageBytes: number;
   workingSetBytes: number;
   limitBytes: number;
-  oomKills: number;
+  /** Tooltip text: counted kills, "?" when unknown, possible ones beside them. */
+  oomKills: string;
 }
 
 export interface FleetData {
@@ -52,7 +54,7 @@ export function fleetData(r: AnalysisResult, hrefOf: (c: ContainerSummary) => st
       usageBytes,
       workingSetBytes,
       limitBytes: c.limitBytes,
-      oomKills: c.oomKills,
+      oomKills: killsText(c),
     });
   }
   // Most severe drawn last, on top.

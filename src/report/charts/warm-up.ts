@@ -82,7 +82,7 @@ export function warmUpSpecs(): TopLevelSpec[] {
     usageBytes: i * MiB,
     workingSetBytes: i * MiB,
     limitBytes: 100 * MiB,
-    oomKills: 0,
+    oomKills: '0',
   }));
   return [fleetOverviewSpec({ points, unplaced: 0 }), compositionSpec(d, { markAria: false })];
 }

@@ -3,6 +3,7 @@ import { formatBytes } from '../../util/bytes.js';
 import type { RenderedChart } from '../charts/index.js';
 import { sectionId } from '../charts/index.js';
 import { bytesCell, times } from '../format.js';
+import { killsText } from '../kills.js';
 import type { SafeHtml } from './escape.js';
 import { assertSafeSvg, html, prose } from './escape.js';
 import { badge } from './tables.js';
@@ -60,7 +61,7 @@ ${num('peak working set', bytesCell(c.peak.workingSetBytes))}
 ${num('peak anon', bytesCell(c.peak.rssBytes))}
 ${num('peak cache', bytesCell(c.peak.cacheBytes))}
 ${c.peak.shmemBytes ? num('peak shmem/tmpfs', bytesCell(c.peak.shmemBytes)) : ''}
-${num('OOM kills', String(c.oomKills))}
+${num('OOM kills', killsText(c))}
 ${c.recommendedLimitBytes !== null ? num('recommended limit', formatBytes(c.recommendedLimitBytes)) : ''}
 </dl>
 <div class="detail">

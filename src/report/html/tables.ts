@@ -2,6 +2,7 @@ import type { AnalysisResult, ContainerSummary } from '../../result.js';
 import { formatBytes, formatPercent } from '../../util/bytes.js';
 import type { ReportLayout } from '../charts/index.js';
 import { bytesCell, times } from '../format.js';
+import { killsText } from '../kills.js';
 import type { SafeHtml } from './escape.js';
 import { html, prose } from './escape.js';
 
@@ -48,7 +49,7 @@ export function containersTable(r: AnalysisResult, layout: ReportLayout): SafeHt
 <td class="num">${bytesCell(c.peak.usageBytes)}</td>
 <td class="num">${bytesCell(c.peak.workingSetBytes)}</td>
 <td class="num">${c.cacheShareAtPeak === null ? '—' : formatPercent(c.cacheShareAtPeak)}</td>
-<td class="num">${c.oomKills}</td>
+<td class="num">${killsText(c)}</td>
 <td class="num">${c.recommendedLimitBytes === null ? '—' : formatBytes(c.recommendedLimitBytes)}</td>
 </tr>`;
   });

@@ -9,7 +9,7 @@ const OLD_ID =
 describe('victoriametrics-csv', () => {
   it('asks for --vm-format when the file has no header (before v1.140)', async () => {
     await expect(loadFixture('victoriametrics-export-noheader.csv')).rejects.toThrow(
-      /without a header \(written before v1\.140\)\. Give the format= list .* --vm-format/,
+      /without a header \(written before v1\.140\)\. Give the format= list it was exported with: its rows have 9 fields, so 9 names in that order \(first row: "container_oom_events_total,shop,report-5c8b,reader,.*"\), e\.g\. --vm-format /,
     );
   });
 
