@@ -2,6 +2,7 @@ import { InputError } from './errors.js';
 import type { InputRef } from './import/open.js';
 import { loadInput } from './import/open.js';
 import type { ImportContext } from './import/registry.js';
+import { warnSameGuessedTime } from './import/same-guessed-time.js';
 import type { Dataset } from './import/types.js';
 import type { FindingCode } from './messages.js';
 import { buildModel } from './model/build.js';
@@ -79,6 +80,7 @@ export function analyzeDatasets(
   failed: FailedInput[] = [],
 ): AnalysisResult {
   // 1.
+  warnSameGuessedTime(datasets);
   const model = buildModel(datasets, { since: opts.since, until: opts.until });
   // 2.
   const containers = model.entities.filter(

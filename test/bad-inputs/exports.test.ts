@@ -1,8 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadInput } from '../../src/import/open.js';
 import { cli } from '../helpers/cli.js';
+import { fixture } from '../helpers/exports.js';
 import { CTX, exportBytes, gzipSync, join, limits, outcome, writeFileSync } from './helpers.js';
 
 /**
@@ -404,6 +405,24 @@ describe('bad exports', () => {
         expect(JSON.stringify(o), f).not.toContain('the file ends inside');
       }
     });
+  });
+
+  it('snapshots without timestamps copied together (one modification time) are named, not merged in silence', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memlens-same-mtime-'));
+    const when = new Date('2023-11-14T22:20:00Z');
+    const files = ['150', '165', '195'].map((n) => {
+      // the kubelet's scrape with its sample timestamps taken off, as a scraper without them keeps it
+      const text = readFileSync(fixture(`scrape-1700000${n}.prom`), 'utf8').replace(/ \d{13}$/gm, '');
+      const f = join(dir, `node-a-${n}.prom`);
+      writeFileSync(f, text);
+      utimesSync(f, when, when);
+      return f;
+    });
+    const r = await cli('analyze', ...files, '--json', '--quiet', '--out', join(dir, 'report'));
+    const inputs = JSON.parse(r.stdout).inputs as { path: string; warnings: string[] }[];
+    expect(inputs[1].warnings).toContain(
+      `${files[1]}: placed at the same guessed time (2023-11-14T22:20:00.000Z) as ${files[0]}, ${files[2]}: their modification times are equal (copied together?), so their samples read as one moment and only the first input’s values count. Name snapshots scrape-<unixseconds>.prom with the time they were taken`,
+    );
   });
 
   it('a text file of no sample line is refused with the first line it could not read', async () => {

@@ -111,6 +111,7 @@ const importer: Importer = {
     reportCutLine(c, opened.cutLine);
     const warnings: string[] = [];
     let timeSource = 'sample timestamps';
+    let guessed: number | undefined;
     if (pending.length) {
       // The latest timestamp among the metrics of the same label set (the same container).
       const latest = new Map<string, number>();
@@ -127,6 +128,7 @@ const importer: Importer = {
           if (snap === undefined) {
             const st = await snapshotTime(opened, ctx);
             snap = st.t;
+            if (st.warning) guessed = st.t;
             timeSource = timestamped ? `sample timestamps, else the ${st.source}` : `the ${st.source}`;
             if (st.warning) warnings.push(st.warning);
           }
@@ -139,7 +141,12 @@ const importer: Importer = {
       path,
       format: 'prometheus-exposition',
       warnings,
-      details: { variant: openMetrics ? 'OpenMetrics' : 'Prometheus text', sampleTime: timeSource },
+      details: {
+        variant: openMetrics ? 'OpenMetrics' : 'Prometheus text',
+        sampleTime: timeSource,
+        // A time memlens had to guess (modification or analysis time), for the check across inputs.
+        ...(guessed !== undefined ? { guessedTime: guessed } : {}),
+      },
     });
 
     function bad(line: number, text: string): void {
