@@ -130,7 +130,7 @@ export function summarize(
     if (list) list.push(f);
     else byEntity.set(f.entity, [f]);
   }
-  return containers.map((e) => {
+  const summaries = containers.map((e) => {
     const own = byEntity.get(e) ?? [];
     const s = seriesOf(model, e);
     const peak = (c: Parameters<typeof s.col>[0]) => nullable(maxKnown(s.col(c)));
@@ -210,6 +210,12 @@ export function summarize(
       }),
     };
   });
+  // Most severe first, then by name: every output (terminal, summary.md, containers.csv,
+  // findings.json, the report) lists containers in the same order.
+  return summaries.sort(
+    (a, b) =>
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.entity.key.localeCompare(b.entity.key),
+  );
 }
 
 function nullable(v: number): number | null {

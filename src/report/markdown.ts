@@ -28,6 +28,7 @@ export function summaryMarkdown(r: AnalysisResult, opts: { tz?: string } = {}): 
     '',
     `Window: ${iso(w.start) ?? '?'} – ${iso(w.end) ?? '?'}${local} · inputs: ${r.model.inputs.map((i) => `\`${cell(i.path)}\` (${i.format})`).join(', ')}`,
     '',
+    ...caveats(r),
     '## Findings',
     '',
   ];
@@ -50,4 +51,27 @@ export function summaryMarkdown(r: AnalysisResult, opts: { tz?: string } = {}): 
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** How many input warnings summary.md quotes; the rest are in findings.json and the report. */
+const MAX_CAVEATS = 8;
+
+/**
+ * What the inputs' import had to guess, skip or could not read (a time zone read as UTC, rounded
+ * values, lines skipped, inputs that failed): a ticket quoting the numbers should carry these too.
+ */
+function caveats(r: AnalysisResult): string[] {
+  const all = [
+    ...r.failedInputs.map((f) => f.message),
+    ...r.model.inputs.flatMap((i) => i.warnings.map((w) => (w.startsWith(i.path) ? w : `${i.path}: ${w}`))),
+  ];
+  if (all.length === 0) return [];
+  const more = all.length - MAX_CAVEATS;
+  return [
+    '## Input warnings',
+    '',
+    ...all.slice(0, MAX_CAVEATS).map((w) => `- ${cell(w)}`),
+    ...(more > 0 ? [`- … and ${more} more (findings.json, report.html)`] : []),
+    '',
+  ];
 }

@@ -5,6 +5,7 @@ import { verdictSentence } from '../../src/report/verdict.js';
 import { toFindingsJson } from '../../src/result.js';
 import { formatBytes, formatPercent } from '../../src/util/bytes.js';
 import { analyzeCapture } from '../helpers/capture.js';
+import { loadFixture } from '../helpers/exports.js';
 import { incidentExport } from '../helpers/prom-export.js';
 
 /** Rows of the Markdown table under `heading`, split into cells (escaped pipes kept). */
@@ -68,5 +69,30 @@ describe('summary.md', () => {
   it('shows the window in --tz as well', async () => {
     const md = summaryMarkdown(await analyzeCapture(), { tz: 'Asia/Kolkata' });
     expect(md).toContain('(2026-11-28 00:46:50 Asia/Kolkata – 2026-11-28 00:47:07 Asia/Kolkata)');
+  });
+
+  it('carries the inputs’ warnings a ticket needs (a zone read as UTC, rounded values), and lists the worst container first', async () => {
+    const grafana = await loadFixture('grafana-9-single-formatted-bom.csv');
+    const md = summaryMarkdown(analyzeDatasets([grafana]));
+    const caveats = md.slice(md.indexOf('## Input warnings'), md.indexOf('## Findings'));
+    expect(caveats).toMatch(
+      /- .*grafana-9-single-formatted-bom\.csv: timestamps carry no time zone .* read as UTC/,
+    );
+    expect(caveats).toMatch(/values were written with a unit by Grafana .* are rounded/);
+    // the reader (info) sorts after the api (critical) although its name comes first in the export
+    const vm = await loadFixture('victoriametrics-export-noheader.csv', {
+      settings: {
+        vmFormat: '__name__,namespace,pod,container,id,reason,resource,__value__,__timestamp__:unix_s',
+      },
+    });
+    const r = analyzeDatasets([vm]);
+    expect(tableRows(summaryMarkdown(r), 'Containers').map((row) => [row[0], row.at(-1)])).toEqual([
+      ['shop/checkout-7d9c/api', 'critical'],
+      ['shop/report-5c8b/reader', 'info'],
+    ]);
+    expect(toFindingsJson(r).containers.map((c) => c.key)).toEqual([
+      'shop/checkout-7d9c/api',
+      'shop/report-5c8b/reader',
+    ]);
   });
 });
