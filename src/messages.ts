@@ -488,7 +488,7 @@ export const MESSAGES = {
   }),
   'inconsistent-metrics/counter-resets': (e: { resets: number; counters: string; instances: number }) => ({
     title: 'Counters went back to zero',
-    message: `${plural(e.resets, 'counter reset')} (${e.counters}) beyond the ${plural(Math.max(0, e.instances - 1), 'restart')} the container IDs show: the exporter or cAdvisor restarted. memlens added the counts across the resets; events right at a reset may be lost.`,
+    message: `Counters went back to zero (${e.counters}) more often than the ${plural(Math.max(0, e.instances - 1), 'restart')} the container IDs show: the exporter (cAdvisor, kube-state-metrics) restarted, or the pod was recreated under the same name. memlens added the counts across the resets; events right at a reset may be lost.`,
   }),
   'inconsistent-metrics/duplicated-series': (e: {
     duplicates: number;
