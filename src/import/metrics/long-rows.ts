@@ -631,7 +631,8 @@ export function longRowHandler(layout: LongLayout, out: Collector): RowHandler {
     let name = layout.name >= 0 ? rec.text(layout.name) : '';
     if (layout.seriesName >= 0) {
       const text = rec.text(layout.seriesName);
-      const parsed = readSeriesName(text);
+      // the Series column of Grafana 6–7 legacy exports: label values as they are
+      const parsed = readSeriesName(text, 'none');
       if (parsed) {
         name = parsed.name;
         Object.assign(labels, parsed.labels);

@@ -1,6 +1,12 @@
 import { unescapeGo } from '../text/escape.js';
 import { isKnownMetricName } from './normalise.js';
 
+/**
+ * How label values in a name are written: Go-quoted (promtool, exposition, Grafana's backend
+ * Verbose names), as they are (Grafana 6–7 legacy exports), or Grafana's mix, told by the shape.
+ */
+export type Escaping = 'go' | 'none' | 'grafana';
+
 /** A series as a metric name and its labels (`__name__` taken out). */
 export interface SeriesName {
   name: string;
@@ -17,14 +23,19 @@ const LABEL_RE = /[a-zA-Z_][a-zA-Z0-9_]*/y;
  * (Grafana auto legend, promtool tsdb dump), and a bare `metric`. Returns null for anything
  * else (a custom legend such as `app-7d9c`): the caller keeps it as an opaque name.
  */
-export function parseSeriesName(text: string): SeriesName | null {
+export function parseSeriesName(text: string, escaping: Escaping = 'go'): SeriesName | null {
   const s = text.trim();
   const brace = s.indexOf('{');
   if (brace < 0) return METRIC_RE.test(s) ? { name: s, labels: {} } : null;
   const name = s.slice(0, brace).trim();
   if (name && !METRIC_RE.test(name)) return null;
   if (!s.endsWith('}')) return null;
-  const labels = parseLabelBody(s, brace + 1, s.length - 1);
+  const unescape =
+    escaping === 'go' ||
+    // Grafana's backend names (`metric{a="v", b="v"}`) are Go-quoted; the frontend's `{…}` auto
+    // legend and the legacy `metric{a="v",b="v"}` keep values as they are (formats.md §1.A).
+    (escaping === 'grafana' && name !== '' && !/",[^ ]/.test(s.slice(brace)));
+  const labels = parseLabelBody(s, brace + 1, s.length - 1, unescape);
   if (!labels) return null;
   let metric = name;
   if ('__name__' in labels) {
@@ -35,7 +46,12 @@ export function parseSeriesName(text: string): SeriesName | null {
 }
 
 /** Parses `a="v", b="v"` between [from, to) of `s`; null when malformed. */
-export function parseLabelBody(s: string, from: number, to: number): Record<string, string> | null {
+export function parseLabelBody(
+  s: string,
+  from: number,
+  to: number,
+  unescape = true,
+): Record<string, string> | null {
   const labels: Record<string, string> = {};
   let i = from;
   const skipSpace = () => {
@@ -65,7 +81,7 @@ export function parseLabelBody(s: string, from: number, to: number): Record<stri
     }
     if (j >= to) return null;
     const raw = s.slice(i + 1, j);
-    labels[key] = escaped ? unescapeGo(raw) : raw;
+    labels[key] = escaped && unescape ? unescapeGo(raw) : raw;
     i = j + 1;
     skipSpace();
     if (i >= to) return labels;
@@ -88,8 +104,8 @@ function escapeValue(v: string): string {
  * A series name from a header or a legend: metric{labels} with empty labels dropped, or null when
  * it names no series memlens can read (a custom legend, or a bare word that is no known metric).
  */
-export function readSeriesName(text: string): SeriesName | null {
-  const parsed = parseSeriesName(text);
+export function readSeriesName(text: string, escaping: Escaping = 'go'): SeriesName | null {
+  const parsed = parseSeriesName(text, escaping);
   if (!parsed) return null;
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(parsed.labels)) if (v !== '') labels[k] = v;

@@ -6,6 +6,7 @@ import { parseTimeBytes, readingsOf } from '../text/time.js';
 import type { Collector } from './collector.js';
 import { OPAQUE_LABEL } from './collector.js';
 import { parseFormattedValue } from './formatted-value.js';
+import type { Escaping } from './series-name.js';
 import { readSeriesName } from './series-name.js';
 
 /**
@@ -38,7 +39,8 @@ export async function parseWideBody(
     }
     if (idOf === null) {
       header = rec.texts();
-      idOf = columnIds(header, out, duplicates);
+      // Grafana 6–7 legacy exports (`;`) write label values as they are; later ones mostly Go-quote them.
+      idOf = columnIds(header, out, duplicates, dialect.delimiter === 59 ? 'none' : 'grafana');
       return;
     }
     // Grafana writes every column of every row (an empty cell for a gap): a shorter row is a file
@@ -106,7 +108,12 @@ export async function parseWideBody(
  * header of a million empty columns (damage, or a hostile file) costs an array, not a million
  * series. Repeated opaque headers stay apart as `name #2`.
  */
-function columnIds(header: string[], out: Collector, duplicates: string[]): (c: number) => number {
+function columnIds(
+  header: string[],
+  out: Collector,
+  duplicates: string[],
+  escaping: Escaping,
+): (c: number) => number {
   const nth = new Int32Array(header.length);
   const seen = new Map<string, number>();
   for (let c = 1; c < header.length; c++) {
@@ -120,7 +127,7 @@ function columnIds(header: string[], out: Collector, duplicates: string[]): (c: 
   return (c) => {
     if (ids[c] >= 0) return ids[c];
     const text = header[c];
-    const parsed = readSeriesName(text);
+    const parsed = readSeriesName(text, escaping);
     // A bare metric name repeated (legend {{__name__}} over several pods) names different series.
     const named = parsed && (Object.keys(parsed.labels).length > 0 || seen.get(text) === 1);
     ids[c] = named

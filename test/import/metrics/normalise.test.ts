@@ -17,6 +17,15 @@ describe('series names', () => {
     });
   });
 
+  it('unescapes only the names Grafana Go-quoted (backend Verbose), not its legacy or auto ones', () => {
+    // systemd writes "-" in unit names as \x2d; Go's %q doubles the backslash, the frontend does not
+    const id = (text: string) => parseSeriesName(text, 'grafana')?.labels.id;
+    expect(id('m{id="/a\\\\x2d.mount", instance="n1"}')).toBe('/a\\x2d.mount'); // Verbose, %q
+    expect(id('m{id="/a\\x2d.mount",instance="n1"}')).toBe('/a\\x2d.mount'); // legacy frontend
+    expect(id('{__name__="m", id="/a\\x2d.mount"}')).toBe('/a\\x2d.mount'); // auto legend
+    expect(parseSeriesName('m{id="/a\\x2d.mount",b="c"}', 'none')?.labels.id).toBe('/a\\x2d.mount');
+  });
+
   it('keeps custom legends opaque', () => {
     expect(parseSeriesName('app-7d9c')).toBeNull();
     expect(parseSeriesName('m{a=x}')).toBeNull();
