@@ -30,12 +30,12 @@ export function parseSeriesName(text: string, escaping: Escaping = 'go'): Series
   const name = s.slice(0, brace).trim();
   if (name && !METRIC_RE.test(name)) return null;
   if (!s.endsWith('}')) return null;
-  const unescape =
+  const quoted =
     escaping === 'go' ||
     // Grafana's backend names (`metric{a="v", b="v"}`) are Go-quoted; the frontend's `{…}` auto
     // legend and the legacy `metric{a="v",b="v"}` keep values as they are (formats.md §1.A).
     (escaping === 'grafana' && name !== '' && !/",[^ ]/.test(s.slice(brace)));
-  const labels = parseLabelBody(s, brace + 1, s.length - 1, unescape);
+  const labels = parseLabelBody(s, brace + 1, s.length - 1, quoted);
   if (!labels) return null;
   let metric = name;
   if ('__name__' in labels) {
@@ -50,7 +50,7 @@ export function parseLabelBody(
   s: string,
   from: number,
   to: number,
-  unescape = true,
+  quoted = true,
 ): Record<string, string> | null {
   const labels: Record<string, string> = {};
   let i = from;
@@ -81,7 +81,7 @@ export function parseLabelBody(
     }
     if (j >= to) return null;
     const raw = s.slice(i + 1, j);
-    labels[key] = escaped && unescape ? unescapeGo(raw) : raw;
+    labels[key] = escaped && quoted ? unescapeGo(raw) : raw;
     i = j + 1;
     skipSpace();
     if (i >= to) return labels;
