@@ -11,6 +11,9 @@ import {
   snapshotSeries,
 } from '../../src/batch/group.js';
 import type { InputFacts } from '../../src/batch/types.js';
+import { loadInput } from '../../src/import/open.js';
+import { DEFAULT_READ_LIMITS } from '../../src/source/types.js';
+import { SNAPSHOTS_AND_A_RANGE } from '../batch/helpers.js';
 import { fixture, loadFixture } from '../helpers/fixtures.js';
 
 const T0 = Date.parse('2026-11-27T19:00:00Z');
@@ -218,8 +221,6 @@ describe('an export joins only captures that hold one of its containers', () => 
 
 describe('grouping real inputs', () => {
   it('joins the Prometheus sample with the capture it was exported from, not with another capture of that node', async () => {
-    const { loadInput } = await import('../../src/import/open.js');
-    const { DEFAULT_READ_LIMITS } = await import('../../src/source/types.js');
     const samples = new URL('../../samples/', import.meta.url).pathname;
     const load = (path: string) => loadInput({ path }, { limits: DEFAULT_READ_LIMITS, now: 0 });
     const facts = async (ds: Awaited<ReturnType<typeof load>>) =>
@@ -332,17 +333,8 @@ describe('export snapshots', () => {
   });
 
   it('reads the facts of the real scrape and prom2csv fixtures, and groups them by kind', async () => {
-    const { loadInput } = await import('../../src/import/open.js');
-    const { DEFAULT_READ_LIMITS } = await import('../../src/source/types.js');
     const facts = await Promise.all(
-      [
-        'scrape-1700000150.prom',
-        'scrape-1700000165.prom',
-        'scrape-1700000195.prom',
-        'prom2csv-1700000150.csv',
-        'prom2csv-1700000300.csv',
-        'prometheus-query-range.json',
-      ].map(async (n) => {
+      SNAPSHOTS_AND_A_RANGE.map(async (n) => {
         const ds = await loadInput(
           { path: fixture(`exports/${n}`) },
           { limits: DEFAULT_READ_LIMITS, now: 0 },

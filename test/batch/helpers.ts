@@ -109,3 +109,13 @@ export function stableSummary(out: string): unknown {
   for (const r of doc.rows) delete r.generatedAt;
   return doc;
 }
+
+/** Export fixtures that are snapshots of one series (three scrapes, two prom2csv instants) and a range answer. */
+export const SNAPSHOTS_AND_A_RANGE = [
+  'scrape-1700000150.prom',
+  'scrape-1700000165.prom',
+  'scrape-1700000195.prom',
+  'prom2csv-1700000150.csv',
+  'prom2csv-1700000300.csv',
+  'prometheus-query-range.json',
+];

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultBatchOut } from '../../src/cli/batch.js';
-import { HEALTHY, mixedBatch } from '../batch/helpers.js';
+import { HEALTHY, mixedBatch, SNAPSHOTS_AND_A_RANGE } from '../batch/helpers.js';
 import { cli } from '../helpers/cli.js';
 import { fixture, scratch } from '../helpers/fixtures.js';
 
@@ -134,15 +134,7 @@ describe('memlens batch', () => {
   it('puts scrape snapshots of one node into one report, likewise prom2csv instants; a range export keeps its own', async () => {
     const exports = join(s.dir, 'exports');
     mkdirSync(exports);
-    const names = [
-      'scrape-1700000150.prom',
-      'scrape-1700000165.prom',
-      'scrape-1700000195.prom',
-      'prom2csv-1700000150.csv',
-      'prom2csv-1700000300.csv',
-      'prometheus-query-range.json',
-    ];
-    for (const n of names) copyFileSync(fixture(`exports/${n}`), join(exports, n));
+    for (const n of SNAPSHOTS_AND_A_RANGE) copyFileSync(fixture(`exports/${n}`), join(exports, n));
     const out = join(s.dir, 'r-snapshots');
     const r = await cli('batch', exports, '-q', '--out', out);
     expect(r.code).toBe(0);
@@ -155,9 +147,9 @@ describe('memlens batch', () => {
       ]),
     );
     expect(rows).toEqual({
-      'scrape-1700000150': names.slice(0, 3),
-      'prom2csv-1700000150': names.slice(3, 5),
-      'prometheus-query-range': [names[5]],
+      'scrape-1700000150': SNAPSHOTS_AND_A_RANGE.slice(0, 3),
+      'prom2csv-1700000150': SNAPSHOTS_AND_A_RANGE.slice(3, 5),
+      'prometheus-query-range': [SNAPSHOTS_AND_A_RANGE[5]],
     });
     type Finding = { code: string; severity: string; container: string };
     const findings = (name: string): Finding[] =>
