@@ -15,6 +15,8 @@ export interface SeriesName {
 
 const METRIC_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_RE = /[a-zA-Z_][a-zA-Z0-9_]*/y;
+/** `","` then a label name and `="`: a value's end and the next label with no space between. */
+const LEGACY_SEPARATOR = /",[a-zA-Z_][a-zA-Z0-9_]*="/;
 
 /**
  * Parses a series name as Grafana, promtool and Prometheus write it:
@@ -34,7 +36,7 @@ export function parseSeriesName(text: string, escaping: Escaping = 'go'): Series
     escaping === 'go' ||
     // Grafana's backend names (`metric{a="v", b="v"}`) are Go-quoted; the frontend's `{…}` auto
     // legend and the legacy `metric{a="v",b="v"}` keep values as they are (formats.md §1.A).
-    (escaping === 'grafana' && name !== '' && !/",[^ ]/.test(s.slice(brace)));
+    (escaping === 'grafana' && name !== '' && !LEGACY_SEPARATOR.test(s.slice(brace)));
   const labels = parseLabelBody(s, brace + 1, s.length - 1, quoted);
   if (!labels) return null;
   let metric = name;

@@ -24,6 +24,12 @@ describe('series names', () => {
     expect(id('m{id="/a\\x2d.mount",instance="n1"}')).toBe('/a\\x2d.mount'); // legacy frontend
     expect(id('{__name__="m", id="/a\\x2d.mount"}')).toBe('/a\\x2d.mount'); // auto legend
     expect(parseSeriesName('m{id="/a\\x2d.mount",b="c"}', 'none')?.labels.id).toBe('/a\\x2d.mount');
+    // a value that itself starts with a comma is no legacy separator (found by the property test)
+    expect(parseSeriesName('m{container="\\\\", namespace=",a", pod="a"}', 'grafana')?.labels).toEqual({
+      container: '\\',
+      namespace: ',a',
+      pod: 'a',
+    });
   });
 
   it('keeps custom legends opaque', () => {
