@@ -52,11 +52,15 @@ const WHERE = ['cluster', 'prometheus_cluster', 'k8s_cluster', 'node', 'kubernet
  * other after restarts: the old one stops before the new one starts, but for Prometheus' lookback
  * (its series repeats for up to 5 minutes). Instances that overlap by more ran side by side: each
  * run of successive instances becomes a container of its own, named `name [cluster=eu-1]` by the
- * first label that tells them apart (else `[id 3b1c5e7f9a2b]`). Series naming no instance (a
- * kube-state-metrics limit) go with the container whose labels they share, else with the first.
+ * first label that tells them apart (else `[id 3b1c5e7f9a2b]`). Instances of different pods (pod
+ * UIDs) never follow each other: a pod deleted and created again under its name (a StatefulSet),
+ * or a capture and an export of different incidents, stay apart too (`[pod 4d0debc5]`). Series
+ * naming no instance (a kube-state-metrics limit) go with the container whose labels or pod they
+ * share, else with the first.
  */
 export function splitConcurrent(group: SeriesIdentity[], datasets: Dataset[]): SeriesIdentity[][] {
-  const spans = new Map<string, { start: number; end: number; members: SeriesIdentity[] }>();
+  type Span = { start: number; end: number; podUid?: string; members: SeriesIdentity[] };
+  const spans = new Map<string, Span>();
   const loose: SeriesIdentity[] = [];
   for (const m of group) {
     const k = instanceOf(m);
@@ -64,36 +68,52 @@ export function splitConcurrent(group: SeriesIdentity[], datasets: Dataset[]): S
       loose.push(m);
       continue;
     }
-    const s = spans.get(k) ?? { start: Number.POSITIVE_INFINITY, end: Number.NEGATIVE_INFINITY, members: [] };
+    const s: Span = spans.get(k) ?? {
+      start: Number.POSITIVE_INFINITY,
+      end: Number.NEGATIVE_INFINITY,
+      members: [],
+    };
+    s.podUid ??= m.podUid;
     s.start = Math.min(s.start, firstTime(m, datasets));
     s.end = Math.max(s.end, lastTime(m, datasets));
     s.members.push(m);
     spans.set(k, s);
   }
   if (spans.size < 2) return [group];
-  const chains: { end: number; members: SeriesIdentity[] }[] = [];
+  const chains: Span[] = [];
   for (const s of [...spans.values()].sort((a, b) => a.start - b.start)) {
-    const chain = chains.find((c) => s.start >= c.end - LOOKBACK_MS);
+    const chain = chains.find(
+      (c) => s.start >= c.end - LOOKBACK_MS && (!c.podUid || !s.podUid || c.podUid === s.podUid),
+    );
     if (chain) {
       chain.end = Math.max(chain.end, s.end);
+      chain.podUid ??= s.podUid;
       chain.members.push(...s.members);
-    } else chains.push({ end: s.end, members: [...s.members] });
+    } else chains.push({ ...s, members: [...s.members] });
   }
   if (chains.length === 1) return [group];
   const labelsOf = (m: SeriesIdentity) => datasets[m.dataset].hints[m.series]?.labels ?? {};
-  const where = WHERE.find(
-    (l) => new Set(chains.map((c) => labelsOf(c.members[0])[l])).size === chains.length,
-  );
+  const where = WHERE.find((l) => {
+    const values = chains.map((c) => labelsOf(c.members[0])[l]);
+    return values.every((v) => v !== undefined) && new Set(values).size === chains.length;
+  });
+  const byPod = new Set(chains.map((c) => c.podUid)).size === chains.length;
   for (const m of loose) {
     const v = where ? labelsOf(m)[where] : undefined;
-    (chains.find((c) => v !== undefined && labelsOf(c.members[0])[where!] === v) ?? chains[0]).members.push(
-      m,
-    );
+    const home =
+      chains.find((c) => v !== undefined && labelsOf(c.members[0])[where!] === v) ??
+      chains.find((c) => byPod && m.podUid !== undefined && c.podUid === m.podUid) ??
+      chains[0];
+    home.members.push(m);
   }
   return chains.map((c) => {
     const first = c.members[0];
     const id = first.containerId ?? instanceOf(first).split('/').at(-1)!;
-    const tag = where ? `${where}=${labelsOf(first)[where]}` : `id ${id.slice(0, 12)}`;
+    const tag = where
+      ? `${where}=${labelsOf(first)[where]}`
+      : byPod && c.podUid
+        ? `pod ${c.podUid.slice(0, 8)}`
+        : `id ${id.slice(0, 12)}`;
     const key = `${first.key} [${tag}]`;
     return c.members.map((m) => ({ ...m, key }));
   });

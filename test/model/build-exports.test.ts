@@ -264,6 +264,19 @@ describe('buildModel with one name for containers that ran side by side', () => 
     expect(peak('shop/p/app [cluster=us-1]')).toEqual([100, 512]);
   });
 
+  it('keeps a capture and an export of another pod with the same name apart (pod UIDs differ)', async () => {
+    const samples = join(import.meta.dirname, '..', '..', 'samples');
+    const model = buildModel([
+      await load(join(samples, 'v1-oom-killed-leak.tar.gz')),
+      await load(join(samples, 'prometheus-oom-killed-and-cache-inflated.json')),
+    ]);
+    const apis = model.entities.filter((e) => e.role === 'container' && e.container === 'api');
+    expect(apis.map((e) => [e.key, e.podUid?.slice(0, 8)]).sort()).toEqual([
+      ['shop/checkout-7d9f/api [pod 058f9f63]', '058f9f63'],
+      ['shop/checkout-7d9f/api [pod 4d0debc5]', '4d0debc5'],
+    ]);
+  });
+
   it('still merges a restart whose old series Prometheus repeats for 5 minutes', () => {
     const ds = metricsDataset('x.json', [
       { ...ws(OLD, 'eu-1', 200), points: steps(30, () => 200 * MI) },
