@@ -72,11 +72,27 @@ export function fleetOverviewSpec(data: FleetData, opts: FleetOptions = {}): Top
               workingSetRatio: 0.03,
               text: 'only looks full: file cache inflates usage ↓',
             },
-            { usageRatio: domain[1], workingSetRatio: domain[1] - 0.03, text: 'really near the limit ↑' },
           ],
         },
         name: 'region-labels',
         mark: { type: 'text', align: 'right', dx: -4, fontSize: 11, fontStyle: 'italic', fill: '#777777' },
+        encoding: { x, y, text: { field: 'text' } },
+      },
+      {
+        // Above the dashed line at its left end: no point can be there (the working set is part
+        // of usage, so every point sits on or below the diagonal), so no point label covers it.
+        data: { values: [{ usageRatio: 0, workingSetRatio: ALERT_RATIO, text: 'really near the limit ↑' }] },
+        name: 'band-label',
+        mark: {
+          type: 'text',
+          align: 'left',
+          baseline: 'bottom',
+          dx: 4,
+          dy: -3,
+          fontSize: 11,
+          fontStyle: 'italic',
+          fill: '#777777',
+        },
         encoding: { x, y, text: { field: 'text' } },
       },
       {
@@ -91,7 +107,13 @@ export function fleetOverviewSpec(data: FleetData, opts: FleetOptions = {}): Top
             type: 'nominal',
             title: 'severity',
             scale: { domain: [...SEVERITIES], range: SEVERITIES.map((s) => SEVERITY_COLORS[s]) },
-            legend: { orient: 'top-left', fillColor: null },
+            // Inside the empty triangle above the diagonal, below the band label.
+            legend: {
+              orient: 'none',
+              legendX: 8,
+              legendY: Math.round((opts.height ?? 360) * (1 - (ALERT_RATIO - 0.08) / domain[1])),
+              fillColor: null,
+            },
           },
           shape: {
             field: 'severity',

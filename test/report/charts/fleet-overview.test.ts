@@ -75,6 +75,20 @@ describe('fleetOverviewSpec', () => {
     );
   });
 
+  it('keeps the band label and the legend above the diagonal, where no point (nor its name) can be', () => {
+    const spec = fleetOverviewSpec(fleetData(analyzeDatasets([incidentExport()]), href), { height: 360 });
+    const band = layers(spec).find((l) => l.name === 'band-label')!;
+    for (const d of band.data.values)
+      expect(d.usageRatio as number).toBeLessThan(d.workingSetRatio as number);
+    const legend = layers(spec).find((l) => l.name === 'points')!.encoding.color.legend;
+    const domain = layers(spec).find((l) => l.name === 'points')!.encoding.y.scale.domain[1];
+    // its top edge, as a share of the limit: below the band label, above the diagonal at the left
+    const top = (1 - legend.legendY / 360) * domain;
+    expect(legend.orient).toBe('none');
+    expect(top).toBeLessThan(ALERT_RATIO);
+    expect(top).toBeGreaterThan(0.5);
+  });
+
   it('names containers with findings only, at most MAX_LABELS, on the side that stays inside the chart', () => {
     const data = fleetData(capture, href);
     const labels = layers(fleetOverviewSpec(data)).filter((l) => l.name?.startsWith('point-labels'));
