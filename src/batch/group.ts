@@ -93,13 +93,14 @@ export function groupInputs(facts: readonly InputFacts[]): InputFacts[][] {
     .filter((i) => snapshotSeries(facts[i]) !== null)
     .sort((a, b) => facts[a].start! - facts[b].start! || byText(facts[a].path, facts[b].path));
   const held = new Map(snaps.map((i) => [i, containerKeys(facts[i])]));
+  const series = new Map(snaps.map((i) => [i, snapshotSeries(facts[i])]));
   for (let a = 0; a < snaps.length; a++) {
     const x = facts[snaps[a]];
     for (let b = a + 1; b < snaps.length; b++) {
       const y = facts[snaps[b]];
       if (y.start! - x.end! > SERIES_MAX_GAP_MS) break;
       if (uf.find(snaps[a]) === uf.find(snaps[b])) continue;
-      if (snapshotSeries(x) !== snapshotSeries(y) || !sameNodes(x, y)) continue;
+      if (series.get(snaps[a]) !== series.get(snaps[b]) || !sameNodes(x, y)) continue;
       if (intersects(held.get(snaps[a])!, held.get(snaps[b])!)) uf.union(snaps[a], snaps[b]);
     }
   }

@@ -107,3 +107,14 @@ function describe(name: string, labels: Record<string, string>): string {
     .join(',');
   return `${name}{${l}${Object.keys(labels).length > 3 ? ',…' : ''}}`;
 }
+
+/** The splitter's onBadElement for an importer whose entries are `what`s (a series, a line). */
+export function skipBadJson(out: Collector, what: string): (line: number, msg: string) => void {
+  return (line, msg) =>
+    out.bad.add(
+      'json',
+      line,
+      `a ${what} that is not valid JSON (${msg}) was skipped`,
+      `${what === 'series' ? what : `${what}s`} that are not valid JSON were skipped`,
+    );
+}

@@ -8,9 +8,10 @@ import { longLayoutFromHeader } from './long-rows.js';
 /**
  * Long CSVs with one sample per row (formats.md §4): RobustPerception query_csv.py and its copies
  * (`name,timestamp,value,<labels>`, CRLF), prom2csv (the same with `id` first, one instant), nalbury
- * promql-cli (`<labels>,value,timestamp`, RFC3339 in the host's zone), prometheus-api-client + pandas `to_csv` (`timestamp,<labels>,value`), and
- * generic `time,name,value` frames. Columns are told by their header names; timestamps in
- * seconds, milliseconds or RFC3339 are told apart per value.
+ * promql-cli (`<labels>,value,timestamp`, RFC3339 in the host's zone), prometheus-api-client +
+ * pandas `to_csv` (`timestamp,<labels>,value`), and generic `time,name,value` frames. Columns are
+ * told by their header names; timestamps in seconds, milliseconds or RFC3339 are told apart per
+ * value.
  */
 const importer: Importer = {
   id: 'prometheus-csv',

@@ -5,7 +5,7 @@ import type { JsonShape } from '../text/json-split.js';
 import { JsonSplitError, splitJson } from '../text/json-split.js';
 import { Collector, partOf } from './collector.js';
 import { textChunks } from './common.js';
-import { addJsonSeries } from './json-series.js';
+import { addJsonSeries, skipBadJson } from './json-series.js';
 import { toDataset } from './to-dataset.js';
 
 /**
@@ -34,13 +34,7 @@ const importer: Importer = {
         onMeta: (k, v) => {
           meta[k] = v;
         },
-        onBadElement: (line, msg) =>
-          c.bad.add(
-            'json',
-            line,
-            `a series that is not valid JSON (${msg}) was skipped`,
-            'series that are not valid JSON were skipped',
-          ),
+        onBadElement: skipBadJson(c, 'series'),
       });
     } catch (e) {
       if (!(e instanceof JsonSplitError)) throw e;

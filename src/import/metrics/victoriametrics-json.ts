@@ -4,7 +4,7 @@ import { headText } from '../text/decode.js';
 import { JsonSplitError, splitJson } from '../text/json-split.js';
 import { Collector, partOf } from './collector.js';
 import { textChunks } from './common.js';
-import { addJsonSeries } from './json-series.js';
+import { addJsonSeries, skipBadJson } from './json-series.js';
 import { damagedJson } from './prometheus-json.js';
 import { toDataset } from './to-dataset.js';
 
@@ -32,13 +32,7 @@ const importer: Importer = {
         'sequence',
         {
           onElement: (el, line) => addJsonSeries(el, line, c),
-          onBadElement: (line, msg) =>
-            c.bad.add(
-              'json',
-              line,
-              `a line that is not valid JSON (${msg}) was skipped`,
-              'lines that are not valid JSON were skipped',
-            ),
+          onBadElement: skipBadJson(c, 'line'),
         },
         { lines: true },
       );
